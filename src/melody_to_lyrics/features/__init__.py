@@ -1,0 +1,1 @@
+"""Melody selection, note vectors, syllable-note alignment, words and the song split."""

@@ -1,0 +1,17 @@
+"""Project pipelines."""
+
+from __future__ import annotations
+
+from kedro.pipeline import Pipeline
+
+from melody_to_lyrics.pipelines import ingest, note_features
+
+
+def register_pipelines() -> dict[str, Pipeline]:
+    """The pipelines by name; ``__default__`` runs them end to end."""
+    pipelines = {
+        "ingest": ingest.create_pipeline(),
+        "note_features": note_features.create_pipeline(),
+    }
+    pipelines["__default__"] = sum(pipelines.values(), Pipeline([]))
+    return pipelines

@@ -1,0 +1,1 @@
+"""Kedro pipelines: each folder wires domain functions into nodes over catalog datasets."""

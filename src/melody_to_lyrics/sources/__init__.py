@@ -1,0 +1,1 @@
+"""Readers for the raw sources: MIDI/KAR files, aligned .npy files, plain lyric text."""

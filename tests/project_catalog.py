@@ -1,0 +1,36 @@
+"""The project's own catalog and parameters, with every data path moved under a test folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kedro.config import OmegaConfigLoader
+from kedro.io import DataCatalog
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def _relocate(entry: Any, root: Path) -> Any:
+    if isinstance(entry, dict):
+        return {k: _relocate(v, root) for k, v in entry.items()}
+    if isinstance(entry, str) and entry.startswith("data/"):
+        return str(root / entry)
+    return entry
+
+
+def project_catalog(root: Path, env: str = "test", params: dict[str, dict] | None = None) -> DataCatalog:
+    """conf/base + conf/<env>, data paths under ``root``, parameters (soft-merged with ``params``)."""
+    loader = OmegaConfigLoader(
+        conf_source=str(PROJECT / "conf"),
+        base_env="base",
+        default_run_env=env,
+        merge_strategy={"parameters": "soft"},
+    )
+    catalog = DataCatalog.from_config(_relocate(dict(loader["catalog"]), root))
+    parameters = dict(loader["parameters"])
+    for key, values in (params or {}).items():
+        parameters[key] = {**parameters.get(key, {}), **values}
+    for key, value in parameters.items():
+        catalog[f"params:{key}"] = value
+    return catalog

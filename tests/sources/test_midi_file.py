@@ -1,0 +1,63 @@
+"""Reading MIDI files: beats, tempo, caps, and every kind of broken file."""
+
+import numpy as np
+import pytest
+
+from melody_to_lyrics.sources.lyric_events import extract_lyrics
+from melody_to_lyrics.sources.midi_file import MidiReadError, read_midi
+from tests.midi_factory import TWINKLE, SongSpec, write_bad_files, write_midi, write_pretty_midi
+
+
+def test_notes_are_in_beats_whatever_the_tempo(tmp_path):
+    fast = read_midi(write_midi(tmp_path / "fast.mid", SongSpec(**{**TWINKLE.__dict__, "tempo_bpm": 180})).read_bytes())
+    slow = read_midi(write_midi(tmp_path / "slow.mid", SongSpec(**{**TWINKLE.__dict__, "tempo_bpm": 60})).read_bytes())
+    melody_fast, melody_slow = fast.tracks[0], slow.tracks[0]
+    np.testing.assert_allclose(melody_fast.start_beat, TWINKLE.onsets())
+    np.testing.assert_allclose(melody_fast.start_beat, melody_slow.start_beat)
+    assert melody_slow.end_s[-1] == pytest.approx(3 * melody_fast.end_s[-1], rel=1e-5)
+    assert melody_fast.pitch.tolist() == TWINKLE.pitches
+    assert fast.time_signatures == [(0.0, 4, 4)]
+
+
+def test_pretty_midi_written_file_keeps_its_lyric_events(tmp_path):
+    parsed = read_midi(write_pretty_midi(tmp_path / "pm.mid", TWINKLE).read_bytes())
+    (stanza,) = extract_lyrics(parsed.text_events, min_syllables=4).stanzas
+    assert [s.tick / parsed.resolution for s in stanza.syllables] == pytest.approx(TWINKLE.onsets())
+
+
+def test_absurd_tempo_is_counted_and_clamped_for_seconds_only(tmp_path):
+    parsed = read_midi(write_midi(tmp_path / "t.mid", TWINKLE, extra_tempo_bpm=90000).read_bytes())
+    assert parsed.n_absurd_tempos == 1
+    assert parsed.duration_beats == pytest.approx(16.0)
+    # the first beat at 120 bpm (0.5 s), then 15 beats at the 400 bpm cap (0.15 s each)
+    assert parsed.duration_s == pytest.approx(0.5 + 15 * 0.15)
+
+
+def test_notes_longer_than_the_cap_are_shortened_and_counted(tmp_path):
+    spec = SongSpec(pitches=[60, 62, 64], durations=[1, 40, 1], lines=[["a", "b", "c"]])
+    parsed = read_midi(write_midi(tmp_path / "long.mid", spec, accompaniment=False).read_bytes(), max_note_beats=16)
+    assert parsed.n_capped_notes == 1
+    durations = parsed.tracks[0].end_beat - parsed.tracks[0].start_beat
+    assert durations.tolist() == [1.0, 16.0, 1.0]
+
+
+def test_a_key_signature_mido_rejects_is_ignored_not_fatal(tmp_path):
+    parsed = read_midi(write_midi(tmp_path / "key.mid", TWINKLE, key_signature_bytes=(0, 2)).read_bytes())
+    assert any("invalid key signature" in w for w in parsed.warnings)
+    assert len(parsed.tracks[0].pitch) == len(TWINKLE.pitches)
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("zero_byte", "empty file"),
+        ("truncated", "truncated MIDI file"),
+        ("random_bytes", "not a MIDI file"),
+        ("text_as_kar", "not a MIDI file"),
+    ],
+)
+def test_broken_files_raise_a_readable_reason(tmp_path, kind, reason):
+    good = write_midi(tmp_path / "good.mid", TWINKLE)
+    bad = write_bad_files(tmp_path / "bad", good)[kind]
+    with pytest.raises(MidiReadError, match=reason):
+        read_midi(bad.read_bytes())
