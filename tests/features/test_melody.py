@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from melody_to_lyrics.features.melody import Notes, guess_melody_track, line_track, match_tracks, monophonic, polyphony
+from melody_to_lyrics.features.melody import (
+    Notes,
+    guess_melody_track,
+    line_track,
+    match_tracks,
+    monophonic,
+    onsets_by_track,
+    polyphony,
+)
 
 
 def notes(starts, durations=None, pitches=None):
@@ -27,7 +35,7 @@ def test_the_track_matching_the_syllables_wins_over_a_busy_accompaniment():
         1: notes(syllables),  # the tune
         2: notes([0, 4]),  # a pad
     }
-    best = match_tracks(syllables, tracks, tolerance=0.1)
+    best = match_tracks(syllables, onsets_by_track(tracks), tolerance=0.1)
     assert best[0].track == 1
     assert best[0].recall == 1.0 and best[0].precision == 1.0
     assert best[1].track == 0 and best[1].recall == 1.0 and best[1].precision < 0.3
@@ -35,14 +43,14 @@ def test_the_track_matching_the_syllables_wins_over_a_busy_accompaniment():
 
 def test_a_systematic_lyric_offset_is_estimated():
     syllables = np.arange(10, dtype=float)
-    (best,) = match_tracks(syllables - 0.4, {0: notes(syllables)}, tolerance=0.2)
+    (best,) = match_tracks(syllables - 0.4, onsets_by_track({0: notes(syllables)}), tolerance=0.2)
     assert best.offset == pytest.approx(0.4) and best.recall == 1.0
 
 
 def test_a_line_may_take_its_notes_from_another_track_in_a_duet():
-    tracks = {0: notes([0, 1, 2, 3]), 1: notes([10, 11, 12, 13])}
-    assert line_track(np.array([10.0, 11, 12, 13]), tracks, 0.2, preferred=0) == 1
-    assert line_track(np.array([0.0, 1, 2]), tracks, 0.2, preferred=1) == 0
+    onsets = onsets_by_track({0: notes([0, 1, 2, 3]), 1: notes([10, 11, 12, 13])})
+    assert line_track(np.array([10.0, 11, 12, 13]), onsets, 0.2, preferred=0) == 1
+    assert line_track(np.array([0.0, 1, 2]), onsets, 0.2, preferred=1) == 0
 
 
 def test_lyricless_heuristic_prefers_a_named_single_line_in_singing_range():

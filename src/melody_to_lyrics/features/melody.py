@@ -70,9 +70,15 @@ def nearest_distance(points: np.ndarray, grid: np.ndarray) -> np.ndarray:
     if not len(grid):
         return np.full(len(points), np.inf)
     i = np.searchsorted(grid, points)
-    left = grid[np.clip(i - 1, 0, len(grid) - 1)]
-    right = grid[np.clip(i, 0, len(grid) - 1)]
+    last = len(grid) - 1
+    left = grid[np.maximum(i - 1, 0)]
+    right = grid[np.minimum(i, last)]
     return np.minimum(np.abs(points - left), np.abs(points - right))
+
+
+def onsets_by_track(tracks: dict[int, Notes]) -> dict[int, np.ndarray]:
+    """The distinct onsets of each track, sorted: what track matching compares with syllables."""
+    return {track: np.unique(notes.start) for track, notes in tracks.items()}
 
 
 def f2_score(recall: float, precision: float) -> float:
@@ -93,38 +99,40 @@ class TrackMatch:
         return f2_score(self.recall, self.precision)
 
 
-def match_tracks(syllable_beats: np.ndarray, tracks: dict[int, Notes], tolerance: float) -> list[TrackMatch]:
-    """How well each track's onsets match the syllable times, best first."""
+def match_tracks(syllable_beats: np.ndarray, onsets: dict[int, np.ndarray], tolerance: float) -> list[TrackMatch]:
+    """How well each track's onsets (see :func:`onsets_by_track`) match the syllable times, best first."""
     beats = np.sort(np.asarray(syllable_beats, dtype=np.float64))
     matches = []
-    for track, notes in tracks.items():
-        onsets = np.unique(notes.start)
-        offset = estimate_offset(beats, onsets, tolerance)
+    for track, track_onsets in onsets.items():
+        offset = estimate_offset(beats, track_onsets, tolerance)
         shifted = beats + offset
-        recall = float(np.mean(nearest_distance(shifted, onsets) <= tolerance)) if len(beats) else 0.0
+        recall = float(np.mean(nearest_distance(shifted, track_onsets) <= tolerance)) if len(beats) else 0.0
         if len(beats):
-            inside = onsets[(onsets >= shifted[0] - 1.0) & (onsets <= shifted[-1] + 1.0)]
+            inside = track_onsets[(track_onsets >= shifted[0] - 1.0) & (track_onsets <= shifted[-1] + 1.0)]
         else:
-            inside = onsets[:0]
+            inside = track_onsets[:0]
         precision = float(np.mean(nearest_distance(inside, shifted) <= tolerance)) if len(inside) else 0.0
         matches.append(TrackMatch(track, recall, precision, offset))
     return sorted(matches, key=lambda m: (-round(m.score, 4), -round(m.recall, 4), m.track))
 
 
-def line_track(shifted_beats: np.ndarray, tracks: dict[int, Notes], tolerance: float, preferred: int, bonus: float = 0.05) -> int:
+def line_track(
+    shifted_beats: np.ndarray, onsets: dict[int, np.ndarray], tolerance: float, preferred: int, bonus: float = 0.05
+) -> int:
     """The track whose onsets best match one line's syllables (F2 within the line's time window).
 
     ``preferred`` (the stanza's best track) gets a small bonus, so that a line changes track only
     when another one clearly fits it better.
     """
+    if len(onsets) == 1:
+        return next(iter(onsets))
     beats = np.sort(np.asarray(shifted_beats, dtype=np.float64))
     low, high = beats[0] - tolerance, beats[-1] + tolerance
     best, best_score = preferred, -1.0
-    for track, notes in sorted(tracks.items()):
-        onsets = np.unique(notes.start)
-        recall = float(np.mean(nearest_distance(beats, onsets) <= tolerance))
-        inside = onsets[(onsets >= low) & (onsets <= high)]
-        precision = float(np.mean(nearest_distance(inside, beats) <= tolerance)) if len(inside) else 0.0
+    for track, track_onsets in sorted(onsets.items()):
+        recall = float(np.count_nonzero(nearest_distance(beats, track_onsets) <= tolerance)) / len(beats)
+        inside = track_onsets[np.searchsorted(track_onsets, low) : np.searchsorted(track_onsets, high, side="right")]
+        precision = float(np.count_nonzero(nearest_distance(inside, beats) <= tolerance)) / len(inside) if len(inside) else 0.0
         score = f2_score(recall, precision) + (bonus if track == preferred else 0.0)
         if score > best_score:
             best, best_score = track, score

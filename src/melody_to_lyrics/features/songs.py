@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from melody_to_lyrics.features.alignment import align_syllables, infer_lines, line_span
-from melody_to_lyrics.features.melody import Notes, TrackMatch, guess_melody_track, line_track, match_tracks, monophonic
+from melody_to_lyrics.features.melody import (
+    Notes,
+    TrackMatch,
+    guess_melody_track,
+    line_track,
+    match_tracks,
+    monophonic,
+    onsets_by_track,
+)
 from melody_to_lyrics.features.note_vectors import FOUR_FOUR, Quantiser, note_vectors
 from melody_to_lyrics.features.words import WordJoiner
 from melody_to_lyrics.sources.lyric_events import join_syllables
@@ -73,6 +81,7 @@ def song_features(
         int(t): Notes(g["pitch"].to_numpy(np.int16), g["start_beat"].to_numpy(np.float64), g["end_beat"].to_numpy(np.float64))
         for t, g in notes.groupby("track", sort=True)
     }
+    onsets = onsets_by_track(track_notes)
     names = dict(zip(tracks["track"].astype(int), tracks["name"], strict=True))
     programs = dict(zip(tracks["track"].astype(int), tracks["program"].astype(int), strict=True))
     signatures = _time_signatures(song)
@@ -116,8 +125,8 @@ def song_features(
     for stanza, syllables in stanzas:
         syllables = syllables.sort_values("syllable")
         report["n_syllables"] += len(syllables)
-        best = match_tracks(syllables["beat"].to_numpy(np.float64), track_notes, options.onset_tolerance_beats)[0]
-        lines, counts = _stanza_lines(song, int(stanza), syllables, best, track_notes, melody_of, joiner, options)
+        best = match_tracks(syllables["beat"].to_numpy(np.float64), onsets, options.onset_tolerance_beats)[0]
+        lines, counts = _stanza_lines(song, int(stanza), syllables, best, onsets, melody_of, joiner, options)
         report["n_lines"] += counts["lines"]
         aligned_share = counts["syllables_aligned"] / len(syllables)
         if aligned_share < options.min_melody_match:
@@ -172,7 +181,7 @@ def _stanza_lines(
     stanza: int,
     syllables: pd.DataFrame,
     best: TrackMatch,
-    track_notes: dict[int, Notes],
+    onsets: dict[int, np.ndarray],
     melody_of,
     joiner: WordJoiner,
     options: FeatureOptions,
@@ -202,12 +211,12 @@ def _stanza_lines(
     order = list(dict.fromkeys(lines.tolist()))
     members_of = {line: np.flatnonzero(lines == line) for line in order}
     first_beat = {line: shifted[m].min() for line, m in members_of.items()}
-    melody_start = min(float(n.start.min()) for n in track_notes.values())
+    melody_start = min(float(o[0]) for o in onsets.values())
     rows = []
     counts = {"lines": len(order), "not_sung": 0, "unaligned": 0, "syllables_aligned": 0}
     for k, line in enumerate(order):
         members = members_of[line]
-        melody = melody_of(line_track(shifted[members], track_notes, tolerance, preferred=best.track))
+        melody = melody_of(line_track(shifted[members], onsets, tolerance, preferred=best.track))
         starts, ends = melody.notes.start, melody.notes.end
         note_of = align_syllables(beats[members], starts, tolerance, best.offset)
         counts["syllables_aligned"] += int(np.sum(note_of >= 0))

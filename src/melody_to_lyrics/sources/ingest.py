@@ -68,6 +68,7 @@ class IngestStats:
     absurd_tempos: int = 0
     files_done: int = 0
     parts: int = 0
+    workers: int = 1
     started: float = field(default_factory=time.perf_counter)
 
     def add(self, item: RawFile, result: FileTables) -> None:
@@ -87,15 +88,16 @@ class IngestStats:
     def as_dict(self) -> dict:
         elapsed = time.perf_counter() - self.started
         sources = sorted(set(self.files) | set(self.skipped))
+        peak = {"main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+        if self.workers > 1:  # children of this process: the parser pool
+            peak["largest_worker"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
         return {
             "elapsed_s": round(elapsed, 3),
+            "workers": self.workers,
             "files": self.files_done,
             "files_per_s": round(self.files_done / elapsed, 2) if elapsed > 0 else None,
             "parts": self.parts,
-            "peak_rss_mib": {
-                "main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
-            },
+            "peak_rss_mib": peak,
             "capped_notes": self.capped_notes,
             "absurd_tempos": self.absurd_tempos,
             "per_source": {
@@ -132,7 +134,7 @@ def ingest_files(
     Every part holds complete songs: the songs, tracks, notes and lyric events of a song are all
     in the same part number of their tables. At least one (possibly empty) part is always yielded.
     """
-    stats = IngestStats()
+    stats = IngestStats(workers=workers)
     items: list[RawFile] = []
     for source, folder in folders.items():
         chosen, skipped = select_files(source, folder)

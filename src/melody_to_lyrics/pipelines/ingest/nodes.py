@@ -79,12 +79,12 @@ def report_ingest(ingest_stats: dict, ingest_rejects: TableParts | pd.DataFrame)
             counts["lines"],
         )
     logger.info(
-        "ingest: %d files in %.1f s (%.1f files/s), peak memory %s MiB (main) / %s MiB (largest worker)",
+        "ingest: %d files in %.1f s (%.1f files/s) with %d worker(s), peak memory (MiB) %s",
         report["files"],
         report["elapsed_s"],
         report["files_per_s"] or 0.0,
-        report["peak_rss_mib"]["main"],
-        report["peak_rss_mib"]["largest_worker"],
+        report["workers"],
+        report["peak_rss_mib"],
     )
     for row in report["rejects"]:
         logger.warning("rejected %s file %s at %s: %s", row["source"], row["path"], row["stage"], row["reason"])
