@@ -29,6 +29,7 @@ class SongSpec:
     rests: list[float] = field(default_factory=list)  # beats of rest before each note (default 0)
     tempo_bpm: float = 120.0
     syllable_notes: list[int] | None = None  # note of each syllable (melisma); default: 0, 1, 2, ...
+    syllable_beats: list[float] | None = None  # or explicit syllable times, off the notes
 
     def onsets(self) -> list[float]:
         rests = self.rests or [0.0] * len(self.pitches)
@@ -57,6 +58,8 @@ def _syllable_events(spec: SongSpec, style: str) -> list[tuple[float, str]]:
     onsets = spec.onsets()
     if spec.syllable_notes is not None:
         onsets = [onsets[i] for i in spec.syllable_notes]
+    if spec.syllable_beats is not None:
+        onsets = list(spec.syllable_beats)
     events, k = [], 0
     for n_line, line in enumerate(spec.lines):
         for i, syllable in enumerate(line):
@@ -121,7 +124,9 @@ def write_midi(
     lyric_tracks = []
     header_events = [(0, mido.MetaMessage("text", text=h)) for h in headers]
     for n, lines in enumerate(all_stanzas):
-        verse = SongSpec(spec.pitches, spec.durations, lines, spec.rests, syllable_notes=spec.syllable_notes)
+        verse = SongSpec(
+            spec.pitches, spec.durations, lines, spec.rests, syllable_notes=spec.syllable_notes, syllable_beats=spec.syllable_beats
+        )
         events = [
             (max(0, round((beat + lyric_offset_beats) * TPQ)), mido.MetaMessage(meta_type, text=text))
             for beat, text in _syllable_events(verse, style)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from kedro.runner import SequentialRunner
@@ -10,6 +11,7 @@ from melody_to_lyrics.pipelines.ingest import create_pipeline
 from melody_to_lyrics.tables import TableParts
 from tests.midi_factory import (
     TWINKLE,
+    SongSpec,
     write_aligned_npy,
     write_bad_files,
     write_malicious_npy,
@@ -18,6 +20,14 @@ from tests.midi_factory import (
     write_pretty_midi,
 )
 from tests.project_catalog import project_catalog
+
+# Lyrics much denser than the tune (ten syllables over its first three notes): they match no track.
+UNMATCHED = SongSpec(
+    pitches=[60, 62, 64, 65, 67, 69, 71, 72, 74, 76],
+    durations=[1.0] * 10,
+    lines=[["la", "li", "lo", "lu", "le"], ["da", "di", "do", "du", "de"]],
+    syllable_beats=[0.125 + 0.25 * k for k in range(10)],
+)
 
 HYMN_VERSES = [
     [["A", "bide", "with", "me,", "fast", "falls", "the"], ["e", "ven", "tide,", "the", "dark", "ness", "deep"]],
@@ -37,6 +47,7 @@ def build_corpus(root: Path, marker: Path) -> dict[str, set[str]]:
             write_pretty_midi(raw / "midi" / "pretty.mid", TWINKLE).name,
             write_midi(raw / "midi" / "bad_key.mid", TWINKLE, key_signature_bytes=(0, 2)).name,
             write_midi(raw / "midi" / "fast_tempo.mid", TWINKLE, extra_tempo_bpm=50000).name,
+            write_midi(raw / "midi" / "unmatched.mid", UNMATCHED, style="rp026", accompaniment=False).name,
         },
         "melody_midi": {write_melody_only(raw / "melody_midi" / f"tune{i}.mid", seed=i).name for i in range(2)},
         "aligned_npy": {write_aligned_npy(raw / "aligned_npy" / "song.npy", [["Good", "bye", "Nor", "ma", "Jean"], ["I", "knew", "you"]]).name},
@@ -44,7 +55,8 @@ def build_corpus(root: Path, marker: Path) -> dict[str, set[str]]:
     bad = {p.name for p in write_bad_files(raw / "midi" / "broken", raw / "midi" / "rp026.mid").values()}
     (raw / "aligned_npy").mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"a": [1]}).to_pickle(raw / "aligned_npy" / "frame.npy")  # a pickle, not an .npy
-    bad |= {"frame.npy", write_malicious_npy(raw / "aligned_npy" / "evil.npy", marker).name}
+    np.save(raw / "aligned_npy" / "numbers.npy", np.zeros((2, 2)))  # an .npy, not in the format
+    bad |= {"frame.npy", "numbers.npy", write_malicious_npy(raw / "aligned_npy" / "evil.npy", marker).name}
     (raw / "lyric_text").mkdir(parents=True, exist_ok=True)
     (raw / "lyric_text" / "lyrics.txt").write_text("first song line one\nfirst song line two\n\n\nsecond song\n")
     (raw / "lyric_text" / "empty.txt").write_bytes(b"")
@@ -77,7 +89,8 @@ def test_every_good_file_reaches_the_tables_and_every_bad_one_the_rejects(ingest
     assert reasons["truncated.mid"].startswith("truncated MIDI file")
     assert reasons["random.MID"] == reasons["notes.kar"] == "not a MIDI file (no MThd header)"
     assert "not allowed" in reasons["evil.npy"] and not marker.exists()
-    assert reasons["frame.npy"].startswith("not in the aligned format")
+    assert reasons["frame.npy"].startswith("not in the aligned format: not a .npy file")
+    assert reasons["numbers.npy"] == "not in the aligned format: expected an object array of shape (1, 3), got float64 (2, 2)"
     assert reasons["empty.txt"] == "empty file (0 bytes)"
 
 
@@ -111,7 +124,7 @@ def test_stats_and_report_count_every_source(ingested):
     per_source = report["per_source"]
     assert per_source["midi"]["files"] == len(expected["good"]["midi"]) + 4
     assert per_source["midi"]["rejected"] == 4 and per_source["midi"]["skipped_other_suffix"] == 1
-    assert per_source["aligned_npy"] == {**per_source["aligned_npy"], "files": 3, "rejected": 2, "songs": 1}
+    assert per_source["aligned_npy"] == {**per_source["aligned_npy"], "files": 4, "rejected": 3, "songs": 1}
     assert per_source["lyric_text"]["songs"] == 2 and per_source["lyric_text"]["lines"] == 3
     assert len(report["rejects"]) == len(expected["bad"])
 

@@ -75,6 +75,17 @@ def test_stanzas_at_the_same_times_become_separate_verses(featured):
     assert np.array_equal(pitches[0], pitches[1])  # both verses over the same melody
 
 
+def test_lyrics_that_match_no_track_are_rejected_with_the_reason(featured):
+    catalog, _ = featured
+    rejects = catalog.load("note_features_rejects").to_pandas()
+    (reason,) = rejects.loc[rejects["path"] == "unmatched.mid", "reason"]
+    assert reason.startswith("lyrics match no track: stanza 0: 30% of syllables on melody notes")
+    melody = catalog.load("melodies").to_pandas()
+    songs = catalog.load("songs").to_pandas()
+    unmatched = songs.loc[songs["path"] == "unmatched.mid", "song_id"].item()
+    assert melody.loc[melody["song_id"] == unmatched, "method"].item() == "heuristic"  # kept as a melody
+
+
 def test_duplicate_songs_are_removed_and_the_split_is_by_song(featured):
     catalog, songs = featured
     split = catalog.load("song_split").merge(songs, on="song_id")
@@ -102,8 +113,9 @@ def test_report_gives_shares_per_source(featured):
     catalog, _ = featured
     report = catalog.load("note_features_report")
     midi = report["per_source"]["midi"]
-    assert midi["share_aligned_to_melody_track"] == 1.0
-    assert midi["share_syllables_aligned"] == 1.0
+    # nine files with lyrics; unmatched.mid's ten syllables sit on no melody, every other syllable does
+    assert midi["songs_with_lyrics"] == 9 and midi["share_aligned_to_melody_track"] == round(8 / 9, 4)
+    assert midi["syllables_aligned_to_note"] == midi["syllables"] - 10
     assert report["duplicate_songs_removed"] == 5  # six versions of the same twinkle, one kept
     kept = catalog.load("song_split").query("kept")
     assert sum(s["songs"] for s in report["split"].values()) == len(kept)
