@@ -19,6 +19,13 @@ def _relocate(entry: Any, root: Path) -> Any:
     return entry
 
 
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(base.get(key, {}), value) if isinstance(value, dict) else value
+    return merged
+
+
 def project_catalog(root: Path, env: str = "test", params: dict[str, dict] | None = None) -> DataCatalog:
     """conf/base + conf/<env>, data paths under ``root``, parameters (soft-merged with ``params``)."""
     loader = OmegaConfigLoader(
@@ -28,9 +35,9 @@ def project_catalog(root: Path, env: str = "test", params: dict[str, dict] | Non
         merge_strategy={"parameters": "soft"},
     )
     catalog = DataCatalog.from_config(_relocate(dict(loader["catalog"]), root))
-    parameters = dict(loader["parameters"])
+    parameters = _relocate(dict(loader["parameters"]), root)  # run folders (checkpoints, TensorBoard) too
     for key, values in (params or {}).items():
-        parameters[key] = {**parameters.get(key, {}), **values}
+        parameters[key] = _merge(parameters.get(key, {}), values)
     for key, value in parameters.items():
         catalog[f"params:{key}"] = value
     return catalog

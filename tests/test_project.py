@@ -114,8 +114,9 @@ def test_kedro_viz_build_shows_every_node(registry):
     run = subprocess.run([KEDRO, "viz", "build"], cwd=PROJECT, env=ENV, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
     main = json.loads((PROJECT / "build" / "api" / "main").read_text())
-    shown = {n["name"] for n in main["nodes"]}
+    shown = {n.get("full_name", n["name"]) for n in main["nodes"]}
     for name, pipeline in registry.items():
         missing = {n.name for n in pipeline.nodes} - shown
         assert not missing, f"{name}: {missing}"
-    assert {"songs", "aligned_pairs", "ingest_rejects"} <= shown
+    assert {"songs", "aligned_pairs", "ingest_rejects", "decoder_pretrain.model"} <= shown
+    assert {"encoder_pretrain", "decoder_pretrain", "joint_train"} <= set(main["modular_pipelines"])

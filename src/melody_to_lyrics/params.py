@@ -136,10 +136,88 @@ class NoteFeatureParams(_Strict):
         )
 
 
+class TokeniseParams(_Strict):
+    vocab_size: int = Field(4000, ge=300, le=250_000, description="BPE vocabulary, special tokens included")
+    lowercase: bool = True
+    min_frequency: int = Field(2, ge=1)
+    scheme: Literal["shifted", "bos_prefix"] = Field("shifted", description="decoder input scheme")
+    max_len: int = Field(24, ge=2, le=1024, description="token positions of a decoder pair")
+    max_notes: int = Field(64, ge=2, le=4096, description="notes of an encoder window or a joint segment")
+    min_window_notes: int = Field(8, ge=1)
+
+
+class ModelParams(_Strict):
+    d_model: int = Field(128, ge=8)
+    n_layers: int = Field(2, ge=1)
+    n_heads: int = Field(4, ge=1)
+    d_ff: int = Field(512, ge=8)
+    dropout: float = Field(0.1, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _heads(self) -> ModelParams:
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
+        return self
+
+
+class TrainParams(_Strict):
+    steps: int = Field(300, ge=1)
+    batch_size: int = Field(64, ge=1)
+    learning_rate: float = Field(1e-3, gt=0, le=1)
+    min_lr_ratio: float = Field(0.1, ge=0, le=1)
+    warmup_steps: int = Field(30, ge=0)
+    weight_decay: float = Field(0.01, ge=0)
+    grad_clip: float = Field(1.0, gt=0)
+    eval_every: int = Field(100, ge=1)
+    eval_batch_size: int = Field(256, ge=1)
+    eval_max_rows: int = Field(2000, ge=1)
+    checkpoint_every: int = Field(100, ge=1)
+    log_every: int = Field(10, ge=1)
+    samples: int = Field(3, ge=0)
+    seed: int = 0
+    device: str = "auto"
+    bf16: bool = True
+    compile: bool = False
+    fresh_start: bool = False
+    progress: bool = True
+
+    def config(self):
+        from melody_to_lyrics.training.loop import TrainConfig  # noqa: PLC0415
+
+        return TrainConfig(**self.model_dump())
+
+
+class _Stage(_Strict):
+    train: TrainParams = TrainParams()
+    checkpoint_dir: str = Field(description="last.pt and best.pt of the run")
+    tensorboard_dir: str
+
+
+class EncoderStageParams(_Stage):
+    model: ModelParams = ModelParams()
+    mask_share: float = Field(0.15, gt=0, lt=1, description="share of notes masked (BERT: 0.15)")
+
+
+class DecoderStageParams(_Stage):
+    model: ModelParams = ModelParams()
+
+
+class JointStageParams(_Stage):
+    """Sizes of the parts that start from scratch; pretrained parts keep their own."""
+
+    encoder: ModelParams = ModelParams()
+    decoder: ModelParams = ModelParams()
+    init_from_pretrained: bool = True
+
+
 # Top-level parameter key -> its model. A pipeline's nodes read ``params:<key>``.
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "ingest": IngestParams,
     "note_features": NoteFeatureParams,
+    "tokenise": TokeniseParams,
+    "encoder_pretrain": EncoderStageParams,
+    "decoder_pretrain": DecoderStageParams,
+    "joint_train": JointStageParams,
 }
 
 

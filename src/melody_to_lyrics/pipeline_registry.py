@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from melody_to_lyrics.pipelines import ingest, note_features
+from melody_to_lyrics.pipelines import ingest, note_features, tokenise, training
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -12,6 +12,8 @@ def register_pipelines() -> dict[str, Pipeline]:
     pipelines = {
         "ingest": ingest.create_pipeline(),
         "note_features": note_features.create_pipeline(),
+        "tokenise": tokenise.create_pipeline(),
+        **{stage: training.create_pipeline(stage) for stage in training.STAGES},
     }
     pipelines["__default__"] = sum(pipelines.values(), Pipeline([]))
     return pipelines

@@ -2,9 +2,9 @@
 
 import warnings
 
-from melody_to_lyrics.hooks import ValidationHooks
+from melody_to_lyrics.hooks import DistributedHooks, ValidationHooks
 
-HOOKS = (ValidationHooks(),)
+HOOKS = (ValidationHooks(), DistributedHooks())
 
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
@@ -15,3 +15,6 @@ CONFIG_LOADER_ARGS = {
 
 # kedro 1.7 calls an omegaconf API that omegaconf 2.4 deprecates; the warning is not ours to fix.
 warnings.filterwarnings("ignore", message=r"register_new_resolver\(\) is deprecated", category=UserWarning)
+# Training stages are Kedro namespaces; joint_train reads the two pretraining stages' models
+# ("encoder_pretrain.model"), which Kedro warns about although it is what namespaces are for.
+warnings.filterwarnings("ignore", message=r"One or more dataset names contain '\.' characters", category=UserWarning)

@@ -1,0 +1,1 @@
+"""The lyric tokenizer and the token sequences the models train on."""

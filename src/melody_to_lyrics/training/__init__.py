@@ -1,0 +1,1 @@
+"""One training loop for the three objectives, with checkpoints, TensorBoard and DDP."""
