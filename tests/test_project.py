@@ -120,3 +120,30 @@ def test_kedro_viz_build_shows_every_node(registry):
         assert not missing, f"{name}: {missing}"
     assert {"songs", "aligned_pairs", "ingest_rejects", "decoder_pretrain.model"} <= shown
     assert {"encoder_pretrain", "decoder_pretrain", "joint_train"} <= set(main["modular_pipelines"])
+
+
+@pytest.mark.slow
+def test_torchrun_runs_a_training_pipeline_with_two_processes(tmp_path):
+    """`torchrun --nproc_per_node=2 -m kedro run --pipelines=decoder_pretrain` on CPU (gloo)."""
+    from tests.pipelines.test_ingest import build_corpus  # noqa: PLC0415
+
+    for name in ("pyproject.toml", "conf", "src"):
+        source = PROJECT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    build_corpus(tmp_path, tmp_path / "pwned")
+    prepare = subprocess.run(
+        [KEDRO, "run", "--env=test", "--pipelines=ingest,note_features,tokenise"], cwd=tmp_path, env=ENV, capture_output=True, text=True
+    )
+    assert prepare.returncode == 0, prepare.stderr[-3000:]
+    torchrun = str(Path(sys.executable).parent / "torchrun")
+    run = subprocess.run(
+        [torchrun, "--nproc_per_node=2", "-m", "kedro", "run", "--env=test", "--pipelines=decoder_pretrain"],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    metrics = json.loads((tmp_path / "data" / "08_reporting" / "decoder_pretrain" / "metrics.json").read_text())
+    assert metrics["processes"] == 2 and metrics["steps"] == 12
+    assert run.stderr.count("Pipeline execution completed successfully") == 1  # rank 1 logs warnings only

@@ -42,6 +42,6 @@ class DistributedHooks:
         rank = rank_of_this_process()
         if rank == 0:
             return
-        logging.getLogger().setLevel(logging.WARNING)
+        logging.disable(logging.INFO)  # warnings and errors still show
         for name in pipeline.all_outputs():
             catalog[name] = MemoryDataset(copy_mode="assign")
