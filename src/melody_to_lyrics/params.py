@@ -210,6 +210,40 @@ class JointStageParams(_Stage):
     init_from_pretrained: bool = True
 
 
+class AblationParams(_Stage):
+    """Both decoders share the model and the training budget; run folders get a scheme sub-folder."""
+
+    model: ModelParams = ModelParams()
+    lines: int = Field(300, ge=1, description="validation lines whose starts are generated")
+    temperature: float = Field(1.0, gt=0)
+    top_p: float = Field(0.9, gt=0, le=1)
+    seed: int = 0
+
+
+class EvaluateParams(_Strict):
+    split: Literal["test", "validation"] = "test"
+    max_lines: int = Field(1000, ge=1, description="lines of the split evaluated (the first ones)")
+    batch_size: int = Field(64, ge=1)
+    beam_size: int = Field(4, ge=1)
+    length_penalty: float = Field(1.0, ge=0)
+    temperature: float = Field(1.0, gt=0)
+    top_p: float = Field(0.9, gt=0, le=1)
+    length_control: bool = True
+    syllable_language: str = Field("en_US", description="pyphen language for words outside the CMU dictionary")
+    samples: int = Field(200, ge=0, description="rows of the sample generations CSV")
+    seed: int = 0
+    device: str = "auto"
+
+    @field_validator("syllable_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        import pyphen  # noqa: PLC0415
+
+        if value not in pyphen.LANGUAGES:
+            raise ValueError(f"pyphen has no dictionary for {value!r}")
+        return value
+
+
 # Top-level parameter key -> its model. A pipeline's nodes read ``params:<key>``.
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "ingest": IngestParams,
@@ -218,6 +252,9 @@ PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "encoder_pretrain": EncoderStageParams,
     "decoder_pretrain": DecoderStageParams,
     "joint_train": JointStageParams,
+    "joint_scratch": JointStageParams,
+    "evaluate": EvaluateParams,
+    "bos_ablation": AblationParams,
 }
 
 

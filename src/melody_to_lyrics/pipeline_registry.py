@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from melody_to_lyrics.pipelines import ingest, note_features, tokenise, training
+from melody_to_lyrics.pipelines import bos_ablation, evaluate, ingest, note_features, tokenise, training
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -14,6 +14,9 @@ def register_pipelines() -> dict[str, Pipeline]:
         "note_features": note_features.create_pipeline(),
         "tokenise": tokenise.create_pipeline(),
         **{stage: training.create_pipeline(stage) for stage in training.STAGES},
+        "evaluate": evaluate.create_pipeline(),
     }
     pipelines["__default__"] = sum(pipelines.values(), Pipeline([]))
+    # Not in the default run: an experiment, not a step of the product.
+    pipelines["bos_ablation"] = bos_ablation.create_pipeline()
     return pipelines

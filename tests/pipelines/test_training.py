@@ -9,22 +9,10 @@ from kedro.pipeline import Pipeline
 from kedro.runner import SequentialRunner
 from tokenizers import Tokenizer
 
-from melody_to_lyrics.pipelines import tokenise, training
-from melody_to_lyrics.pipelines.ingest import create_pipeline as ingest_pipeline
-from melody_to_lyrics.pipelines.note_features import create_pipeline as note_features_pipeline
-from tests.pipelines.test_ingest import build_corpus
+from melody_to_lyrics.pipelines import training
 from tests.project_catalog import project_catalog
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory):
-    root = tmp_path_factory.mktemp("training")
-    build_corpus(root, root / "pwned")
-    catalog = project_catalog(root)
-    SequentialRunner().run(ingest_pipeline() + note_features_pipeline() + tokenise.create_pipeline(), catalog)
-    return root
 
 
 def run(root, *stages, params=None):

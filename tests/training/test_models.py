@@ -81,13 +81,15 @@ def test_greedy_generation_with_cache_matches_recomputing_and_stops_at_eos():
     decoder = LyricDecoder(tiny_decoder()).eval()
     prompt = torch.tensor([[5], [9]])
     cached = greedy(decoder, prompt, max_len=12)
-    # without the cache: feed the whole prefix each step
+    # without the cache: feed the whole prefix each step (at most max_len positions)
     for row, expected in zip(prompt, cached, strict=True):
         sequence = row.tolist()
-        while len(sequence) < 12:
+        while True:
             next_id = int(decoder(torch.tensor([sequence]))[0, -1].argmax())
             if next_id == EOS_ID:
                 break
             sequence.append(next_id)
+            if len(sequence) > 12:
+                break
         assert sequence == expected
         assert EOS_ID not in expected

@@ -112,6 +112,45 @@ def fingerprint(model: nn.Module, objective: Objective, config: TrainConfig, mod
     return digest.hexdigest()
 
 
+@torch.no_grad()
+def mean_losses(
+    model: nn.Module,
+    objective: Objective,
+    split: str,
+    *,
+    batch_size: int = 256,
+    max_rows: int | None = None,
+    device: torch.device = torch.device("cpu"),
+    env: DistEnv = DistEnv(),
+    autocast=nullcontext,
+) -> dict[str, float]:
+    """Teacher-forced mean loss (and the objective's extra metrics) over the first rows of a split.
+
+    Rows are shared out among processes and the sums added up, so every process gets the same means.
+    """
+    n = objective.rows(split) if max_rows is None else min(objective.rows(split), max_rows)
+    if n == 0:
+        return {}
+    was_training = model.training
+    model.eval()
+    rows = np.arange(n)[env.rank :: env.world_size]
+    sums: dict[str, list[float]] = {"loss": [0.0, 0.0]}
+    for start in range(0, len(rows), batch_size):
+        batch = {k: v.to(device) for k, v in objective.batch(split, rows[start : start + batch_size], step=0).items()}
+        with autocast():
+            parts = objective.loss(model, batch)
+        sums["loss"][0] += float(parts.total)
+        sums["loss"][1] += parts.count
+        for name, (total, count) in parts.extra.items():
+            sums.setdefault(name, [0.0, 0.0])
+            sums[name][0] += total
+            sums[name][1] += count
+    model.train(was_training)
+    names = sorted(sums)
+    totals = env.all_sum(*[x for name in names for x in sums[name]])
+    return {name: totals[2 * i] / totals[2 * i + 1] for i, name in enumerate(names) if totals[2 * i + 1] > 0}
+
+
 class Trainer:
     """One training run: the model, its objective, where it writes."""
 
@@ -184,29 +223,18 @@ class Trainer:
             self.checkpoint_dir / "last.pt",
         )
 
-    @torch.no_grad()
     def evaluate(self, forward_model: nn.Module, split: str = "validation") -> dict[str, float]:
         """Mean loss (and extra metrics) over up to ``eval_max_rows`` rows of a split, all processes together."""
-        n = min(self.objective.rows(split), self.config.eval_max_rows)
-        if n == 0:
-            return {}
-        forward_model.eval()
-        rows = np.arange(n)[self.env.rank :: self.env.world_size]
-        sums: dict[str, list[float]] = {"loss": [0.0, 0.0]}
-        for start in range(0, len(rows), self.config.eval_batch_size):
-            batch = self._to_device(self.objective.batch(split, rows[start : start + self.config.eval_batch_size], step=0))
-            with self._autocast():
-                parts = self.objective.loss(forward_model, batch)
-            sums["loss"][0] += float(parts.total)
-            sums["loss"][1] += parts.count
-            for name, (total, count) in parts.extra.items():
-                sums.setdefault(name, [0.0, 0.0])
-                sums[name][0] += total
-                sums[name][1] += count
-        forward_model.train()
-        names = sorted(sums)
-        totals = self.env.all_sum(*[x for name in names for x in sums[name]])
-        return {name: totals[2 * i] / totals[2 * i + 1] for i, name in enumerate(names) if totals[2 * i + 1] > 0}
+        return mean_losses(
+            forward_model,
+            self.objective,
+            split,
+            batch_size=self.config.eval_batch_size,
+            max_rows=self.config.eval_max_rows,
+            device=self.device,
+            env=self.env,
+            autocast=self._autocast,
+        )
 
     def fit(self) -> FitResult:
         config, env = self.config, self.env

@@ -111,6 +111,14 @@ def train_joint(
     return _outputs(config, result)
 
 
+def train_joint_from_scratch(
+    joint_pairs: ExampleSet, lyric_tokenizer: Tokenizer, joint_scratch: dict
+) -> tuple[dict, dict, pd.DataFrame]:
+    """The joint model trained on pairs without any pretraining: the baseline of what pretraining adds."""
+    stage = P.validate("joint_scratch", joint_scratch)
+    return train_joint(joint_pairs, lyric_tokenizer, None, None, {**stage.model_dump(), "init_from_pretrained": False})
+
+
 def plot_loss_curve(loss_curve: pd.DataFrame) -> plt.Figure:
     """Training and validation loss against steps (and the comparable loss, where there is one)."""
     figure, axis = plt.subplots(figsize=(7, 4))

@@ -6,7 +6,13 @@ writes ``<stage>.model``, ``<stage>.metrics``, ``<stage>.loss_curve`` and ``<sta
 
 from kedro.pipeline import Pipeline, node, pipeline
 
-from melody_to_lyrics.pipelines.training.nodes import plot_loss_curve, train_decoder, train_encoder, train_joint
+from melody_to_lyrics.pipelines.training.nodes import (
+    plot_loss_curve,
+    train_decoder,
+    train_encoder,
+    train_joint,
+    train_joint_from_scratch,
+)
 
 # stage -> (node function, its inputs before the parameters: template name -> catalog name)
 STAGES = {
@@ -21,6 +27,8 @@ STAGES = {
             "pretrained_decoder": "decoder_pretrain.model",
         },
     ),
+    # the evaluation's baseline: the joint model without pretraining
+    "joint_scratch": (train_joint_from_scratch, {"examples": "joint_pairs", "tokenizer": "lyric_tokenizer"}),
 }
 
 

@@ -1,0 +1,1 @@
+"""Evaluation: text metrics, syllable counts, baselines, reports and plots."""
