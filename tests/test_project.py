@@ -149,3 +149,27 @@ def test_torchrun_runs_a_training_pipeline_with_two_processes(tmp_path):
     metrics = json.loads((tmp_path / "data" / "08_reporting" / "decoder_pretrain" / "metrics.json").read_text())
     assert metrics["processes"] == 2 and metrics["steps"] == 12
     assert run.stderr.count("Pipeline execution completed successfully") == 1  # rank 1 logs warnings only
+
+
+@pytest.mark.slow
+def test_the_overview_notebook_runs_on_the_demo_corpus(tmp_path):
+    """notebooks/overview.ipynb executed top to bottom after `kedro run --env=test` on the demo corpus."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    demo = PROJECT / "data" / "01_raw"
+    if not (demo / ".demo_corpus_complete").exists():
+        pytest.skip("the demo corpus is not built (make run / make test build it)")
+    for name in ("pyproject.toml", "conf", "src", "notebooks"):
+        source = PROJECT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    shutil.copytree(demo, tmp_path / "data" / "01_raw")
+    run = subprocess.run([KEDRO, "run", "--env=test"], cwd=tmp_path, env=ENV, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    notebook = nbformat.read(tmp_path / "notebooks" / "overview.ipynb", as_version=4)
+    nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4  # the piano roll and the three evaluation plots
+    text = "".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+    assert "Teacher-forced loss on the test lines" in text

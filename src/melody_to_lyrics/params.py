@@ -208,6 +208,8 @@ class JointStageParams(_Stage):
     encoder: ModelParams = ModelParams()
     decoder: ModelParams = ModelParams()
     init_from_pretrained: bool = True
+    context_len: int = Field(16, ge=0, le=256, description="tokens of the previous line the model reads (0: none)")
+    context_rate: float = Field(0.5, ge=0, le=1, description="share of training lines given their previous line")
 
 
 class AblationParams(_Stage):
@@ -228,6 +230,7 @@ class EvaluateParams(_Strict):
     length_penalty: float = Field(1.0, ge=0)
     temperature: float = Field(1.0, gt=0)
     top_p: float = Field(0.9, gt=0, le=1)
+    repetition_penalty: float = Field(1.0, ge=1.0)
     length_control: bool = True
     syllable_language: str = Field("en_US", description="pyphen language for words outside the CMU dictionary")
     samples: int = Field(200, ge=0, description="rows of the sample generations CSV")
@@ -244,6 +247,24 @@ class EvaluateParams(_Strict):
         return value
 
 
+class GenerateParams(_Strict):
+    strategy: Literal["greedy", "beam", "nucleus"] = "beam"
+    beam_size: int = Field(4, ge=1)
+    temperature: float = Field(1.0, gt=0)
+    top_p: float = Field(0.9, gt=0, le=1)
+    repetition_penalty: float = Field(1.3, ge=1.0, description="> 1: repeated tokens less likely")
+    length_control: bool = Field(True, description="aim at one syllable per note")
+    use_previous_line: bool = Field(True, description="condition each line on the one before")
+    phrase_rest_beats: float = Field(1.0, gt=0)
+    min_phrase_notes: int = Field(3, ge=1)
+    max_phrase_notes: int = Field(16, ge=2)
+    syllable_language: str = "en_US"
+    seed: int = 0
+    device: str = "auto"
+
+    _language = field_validator("syllable_language")(EvaluateParams._language.__func__)
+
+
 # Top-level parameter key -> its model. A pipeline's nodes read ``params:<key>``.
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "ingest": IngestParams,
@@ -255,6 +276,7 @@ PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "joint_scratch": JointStageParams,
     "evaluate": EvaluateParams,
     "bos_ablation": AblationParams,
+    "generate": GenerateParams,
 }
 
 

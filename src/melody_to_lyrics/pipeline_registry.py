@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from melody_to_lyrics.pipelines import bos_ablation, evaluate, ingest, note_features, tokenise, training
+from melody_to_lyrics.pipelines import bos_ablation, evaluate, generate, ingest, note_features, tokenise, training
 
 
 def register_pipelines() -> dict[str, Pipeline]:
@@ -17,6 +17,7 @@ def register_pipelines() -> dict[str, Pipeline]:
         "evaluate": evaluate.create_pipeline(),
     }
     pipelines["__default__"] = sum(pipelines.values(), Pipeline([]))
-    # Not in the default run: an experiment, not a step of the product.
+    # Not in the default run: an experiment, and the writing of lyrics for the user's own files.
     pipelines["bos_ablation"] = bos_ablation.create_pipeline()
+    pipelines["generate"] = generate.create_pipeline()
     return pipelines

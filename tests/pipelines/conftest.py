@@ -17,3 +17,15 @@ def prepared(tmp_path_factory):
     catalog = project_catalog(root)
     SequentialRunner().run(ingest_pipeline() + note_features_pipeline() + tokenise.create_pipeline(), catalog)
     return root
+
+
+@pytest.fixture(scope="session")
+def trained(prepared):
+    """The prepared corpus with every training stage run (tiny models, a few steps)."""
+    from kedro.pipeline import Pipeline  # noqa: PLC0415
+
+    from melody_to_lyrics.pipelines import training  # noqa: PLC0415
+
+    catalog = project_catalog(prepared)
+    SequentialRunner().run(sum((training.create_pipeline(s) for s in training.STAGES), Pipeline([])), catalog)
+    return prepared

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from kedro.pipeline import Pipeline
 from kedro.runner import SequentialRunner
 
-from melody_to_lyrics.pipelines import evaluate, training
+from melody_to_lyrics.pipelines import evaluate
 from tests.project_catalog import project_catalog
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def evaluated(prepared):
-    catalog = project_catalog(prepared)
-    stages = sum((training.create_pipeline(s) for s in training.STAGES), Pipeline([]))
-    SequentialRunner().run(stages + evaluate.create_pipeline(), catalog)
-    return prepared, catalog
+def evaluated(trained):
+    catalog = project_catalog(trained)
+    SequentialRunner().run(evaluate.create_pipeline(), catalog)
+    return trained, catalog
 
 
 def test_every_system_and_strategy_is_evaluated(evaluated):

@@ -30,6 +30,14 @@ def test_tokenise_writes_a_tokenizer_and_the_examples_of_the_three_objectives(pr
     assert set(joint_pairs.splits) == {"train", "validation", "test"}
     assert all(row[0] == 1 for row in (joint_pairs["train"]["inputs"][i] for i in range(joint_pairs.rows("train"))))  # BOS first
     assert encoder_examples.rows("train") >= 2  # the lyric-less tunes at least
+    checked = 0
+    for split, data in joint_pairs.splits.items():
+        for i in range(joint_pairs.rows(split)):
+            same_verse = i > 0 and (data["song_id"][i], data["stanza"][i]) == (data["song_id"][i - 1], data["stanza"][i - 1])
+            expected = data["targets"][i - 1][:-1].tolist() if same_verse else []  # the previous line, without EOS
+            assert data["context"][i].tolist() == expected
+            checked += same_verse
+    assert checked >= 1
     report = catalog.load("tokenise_report")
     assert report["vocab_size"] == tokenizer.get_vocab_size()
 

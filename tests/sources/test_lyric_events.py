@@ -82,6 +82,8 @@ def test_texts_are_redecoded_from_midos_latin1(text, encoding, expected):
 def test_control_bytes_are_removed_before_word_boundaries_are_read():
     decoded, _ = decode_meta_texts(["more \x0e", "cham", "pa\x12", "gne\x00"])
     assert decoded == ["more ", "cham", "pa", "gne"]
+    soft = "lend\u00ad".encode().decode("latin-1")  # a soft hyphen, utf-8 encoded, as mido hands it over
+    assert decode_meta_texts([soft]) == (["lend"], "utf-8")
 
 
 def test_each_lyric_track_is_a_stanza_and_duplicate_tracks_are_dropped():

@@ -93,3 +93,15 @@ def test_greedy_generation_with_cache_matches_recomputing_and_stops_at_eos():
                 break
         assert sequence == expected
         assert EOS_ID not in expected
+
+
+def test_the_previous_line_joins_the_memory_and_changes_the_output():
+    config = JointConfig(tiny_encoder(), tiny_decoder(), context_len=4)
+    joint = MelodyToLyrics(config).eval()
+    notes, ids = torch.zeros(2, 6, 4, dtype=torch.long), torch.ones(2, 5, dtype=torch.long)
+    context = torch.tensor([[9, 10, 11, 12, 13, 14], [PAD_ID] * 6])  # only its last 4 tokens are read
+    memory, mask = joint.encode(notes, context)
+    assert memory.shape == (2, 6 + 4, 32) and mask[1, 6:].all() and not mask[0, 6:].any()
+    without = joint(notes, ids)
+    assert not torch.allclose(joint(notes, ids, context)[0], without[0])
+    assert torch.allclose(joint(notes, ids, context)[1], without[1], atol=1e-6)  # an all-PAD context is no context

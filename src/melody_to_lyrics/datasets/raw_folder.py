@@ -12,7 +12,7 @@ from melody_to_lyrics.sources.ingest import SourceFolder
 
 
 class RawFolderDataset(AbstractDataset[None, SourceFolder]):
-    """Lists the files under ``path`` (recursively, sorted, relative to ``path``).
+    """Lists the files under ``path`` (recursively, sorted, relative to ``path``); or ``path`` itself, a file.
 
     ``include`` limits the listing to some sub-folders of ``path`` (their names stay in the
     relative paths, e.g. ``hymns/abide.mid``). A missing or empty folder means no data from that source, unless ``required: true``, in which
@@ -37,6 +37,8 @@ class RawFolderDataset(AbstractDataset[None, SourceFolder]):
         return self._path
 
     def load(self) -> SourceFolder:
+        if self._path.is_file():  # a single file works too (e.g. `--params generate_input=song.mid`)
+            return SourceFolder(root=self._path.parent, files=(self._path.name,))
         if not self._path.is_dir():
             if self.required:
                 raise DatasetError(f"raw folder {self._path} does not exist (required: true)")
@@ -58,6 +60,8 @@ class RawFolderDataset(AbstractDataset[None, SourceFolder]):
         raise DatasetError("raw folders are read-only inputs")
 
     def _exists(self) -> bool:
+        if self._path.is_file():
+            return True
         if not self._path.is_dir():
             return False
         return self._include is None or all((self._path / d).is_dir() for d in self._include)

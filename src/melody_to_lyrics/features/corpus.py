@@ -26,7 +26,7 @@ MELODY_COLUMNS = [
 ]  # fmt: skip
 LINE_COLUMNS = [
     "song_id", "source", "stanza", "line", "text", "syllables", "word_ends", "n_syllables", "n_notes",
-    "melody_track", "first_note", "start_beat", "syllable_note", "pitch", "duration", "rest", "position",
+    "melody_track", "first_note", "start_beat", "note_beats", "syllable_note", "pitch", "duration", "rest", "position",
 ]  # fmt: skip
 REPORT_COLUMNS = [
     "song_id", "source", "path", "n_stanzas", "melody_track", "method", "recall", "precision",

@@ -251,6 +251,7 @@ def _stanza_lines(
                 "melody_track": melody.track,
                 "first_note": first,
                 "start_beat": float(starts[first]),
+                "note_beats": starts[first : last + 1].astype(np.float64),
                 "syllable_note": np.where(note_of >= 0, note_of - first, -1).astype(np.int16),
                 **{c: melody.vectors[c][first : last + 1] for c in VECTOR_COLUMNS},
             }

@@ -19,7 +19,7 @@ def config_from_dict(config: dict) -> EncoderConfig | DecoderConfig | JointConfi
         return DecoderConfig(**fields)
     if kind == "joint":
         encoder, decoder = config_from_dict(config["encoder"]), config_from_dict(config["decoder"])
-        return JointConfig(encoder, decoder)  # type: ignore[arg-type]
+        return JointConfig(encoder, decoder, config.get("context_len", 0))  # type: ignore[arg-type]
     raise ValueError(f"unknown model kind {kind!r}")
 
 

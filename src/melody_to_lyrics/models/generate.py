@@ -28,30 +28,62 @@ class GenerationConfig:
     length_penalty: float = 1.0  # beam scores are log-probabilities / length ** penalty
     temperature: float = 1.0
     top_p: float = 0.9
+    repetition_penalty: float = 1.0  # > 1: tokens already in the line become less likely (CTRL-style)
     seed: int = 0
 
 
 class LengthControl:
-    """Per row, a syllable target: EOS is forbidden below it; at or above it no new word may start.
+    """Per row, a syllable target: EOS is forbidden below it; once it is reached no new word may
+    start, and after ``grace`` more tokens (the end of the word, a comma) the line must end.
 
     ``count`` maps token ids (without the prompt) to a syllable count; ``starts_word`` marks the
     vocabulary entries that begin a new word (byte-level BPE: those starting with a space).
     """
 
-    def __init__(self, targets: list[int], count: Callable[[list[int]], int], starts_word: torch.Tensor):
+    def __init__(self, targets: list[int], count: Callable[[list[int]], int], starts_word: torch.Tensor, grace: int = 2):
         self.targets = targets
-        self.count = count
+        self._count = count
+        self._counted: dict[tuple[int, ...], int] = {}  # prefixes recur across steps and beams
         self.starts_word = starts_word
+        self.grace = grace
+
+    def count(self, tokens: list[int]) -> int:
+        key = tuple(tokens)
+        if key not in self._counted:
+            self._counted[key] = self._count(tokens)
+        return self._counted[key]
 
     def apply(self, logits: torch.Tensor, generated: list[list[int]], rows: list[int]) -> torch.Tensor:
         """Mask ``logits`` (one row per entry of ``rows``, which index ``targets``)."""
         logits = logits.clone()
+        starts_word = self.starts_word.to(logits.device)
         for i, row in enumerate(rows):
-            if self.count(generated[i]) < self.targets[row]:
+            tokens = generated[i]
+            if self.count(tokens) < self.targets[row]:
                 logits[i, EOS_ID] = float("-inf")
+                continue
+            reached = len(tokens)  # find how long ago the target was reached
+            while reached > 0 and self.count(tokens[: reached - 1]) >= self.targets[row]:
+                reached -= 1
+            if len(tokens) - reached >= self.grace:
+                eos = logits[i, EOS_ID].clone()
+                logits[i] = float("-inf")
+                logits[i, EOS_ID] = eos
             else:  # enough syllables: finish the word or the line, start no new word
-                logits[i, self.starts_word.to(logits.device)] = float("-inf")
+                logits[i, starts_word] = float("-inf")
         return logits
+
+
+def _penalise_repeats(logits: torch.Tensor, generated: list[list[int]], penalty: float) -> torch.Tensor:
+    if penalty == 1.0:
+        return logits
+    logits = logits.clone()
+    for i, tokens in enumerate(generated):
+        if tokens:
+            seen = torch.tensor(sorted(set(tokens)), device=logits.device)
+            values = logits[i, seen]
+            logits[i, seen] = torch.where(values > 0, values / penalty, values * penalty)
+    return logits
 
 
 def _top_p(logits: torch.Tensor, top_p: float) -> torch.Tensor:
@@ -86,7 +118,7 @@ def generate(
     ended = [False] * batch
     fed = prompt.shape[1]  # positions fed so far; the model reads at most config.max_len
     while True:
-        step_logits = logits.float()
+        step_logits = _penalise_repeats(logits.float(), generated, config.repetition_penalty)
         if length_control is not None:
             step_logits = length_control.apply(step_logits, generated, list(range(batch)))
         if sample:
@@ -134,7 +166,7 @@ def _beam(decoder, prompt, config, memory, memory_padding_mask, length_control) 
     finished: list[list[tuple[float, list[int], bool]]] = [[] for _ in range(batch)]
     fed = prompt.shape[1]
     while True:
-        log_probs = torch.log_softmax(logits.float(), dim=-1)
+        log_probs = torch.log_softmax(_penalise_repeats(logits.float(), beams, config.repetition_penalty), dim=-1)
         if length_control is not None:
             rows = [b for b in range(batch) for _ in range(width)]
             log_probs = length_control.apply(log_probs, beams, rows)

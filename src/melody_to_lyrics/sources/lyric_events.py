@@ -93,8 +93,13 @@ def decode_meta_texts(texts: list[str]) -> tuple[list[str], str]:
             blob.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return [r.decode(encoding, errors="replace") for r in raw], encoding
-    return [r.decode("latin-1") for r in raw], "latin-1"
+        return [_visible(r.decode(encoding, errors="replace")) for r in raw], encoding
+    return [_visible(r.decode("latin-1")) for r in raw], "latin-1"
+
+
+def _visible(text: str) -> str:
+    """Without invisible format characters (soft hyphens, zero-width spaces, byte-order marks)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def is_header(text: str) -> bool:

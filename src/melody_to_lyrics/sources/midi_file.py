@@ -79,7 +79,8 @@ def _lenient_key_signatures():
             specs[KEY_SIGNATURE_TYPE_BYTE] = saved
 
 
-def _parse_mido(data: bytes, notes: list[str]) -> mido.MidiFile:
+def load_mido(data: bytes, notes: list[str]) -> mido.MidiFile:
+    """mido's parse of MIDI bytes, tolerant of bad key signatures; problems repaired go to ``notes``."""
     if not data:
         raise MidiReadError("empty file (0 bytes)")
     if data.startswith(b"RIFF") and data[8:12] == b"RMID":  # RIFF-wrapped MIDI (.rmi)
@@ -169,7 +170,7 @@ def read_midi(
         bpm_range: tempi outside it are counted as absurd and clamped for the seconds columns.
     """
     notes: list[str] = []
-    midi = _parse_mido(data, notes)
+    midi = load_mido(data, notes)
     if midi.ticks_per_beat <= 0:
         raise MidiReadError(f"unreadable MIDI (ticks per beat {midi.ticks_per_beat})")
     _rescale_long_files(midi, notes)

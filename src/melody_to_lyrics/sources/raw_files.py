@@ -126,6 +126,11 @@ def parse_raw_file(item: RawFile, options: ParseOptions) -> FileTables:
         return _reject(item, "parse", f"unexpected {type(err).__name__}: {err}")
 
 
+def parse_midi_bytes(name: str, data: bytes, options: ParseOptions = ParseOptions(), source: str = "midi") -> FileTables:
+    """The ingest tables of one MIDI file given as bytes (a user's file, say)."""
+    return _parse_midi(RawFile(source, "", name), data, options)
+
+
 def _parse_midi(item: RawFile, data: bytes, options: ParseOptions) -> FileTables:
     content_hash = hashlib.sha1(data).hexdigest()
     try:

@@ -45,5 +45,10 @@ def encode_lines(tokenizer: Tokenizer, lines: list[str]) -> list[list[int]]:
 
 
 def decode(tokenizer: Tokenizer, ids: Iterable[int]) -> str:
-    """Text of token ids; special tokens dropped, the leading space the pre-tokenizer adds removed."""
-    return tokenizer.decode([int(i) for i in ids if int(i) >= len(SPECIAL_TOKENS)]).strip()
+    """Text of token ids; special tokens dropped, the leading space the pre-tokenizer adds removed.
+
+    A generated sequence can split a multi-byte character between tokens and never finish it; the
+    replacement character that such bytes decode to is dropped.
+    """
+    text = tokenizer.decode([int(i) for i in ids if int(i) >= len(SPECIAL_TOKENS)])
+    return " ".join(text.replace("\ufffd", "").split())

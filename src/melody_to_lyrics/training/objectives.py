@@ -187,16 +187,27 @@ class MelodyConditioned(Objective):
     """Joint training: the decoder, cross-attending to the encoded melody segment, predicts the line.
 
     The decoder input starts with BOS, so the comparable loss (every target but the first token)
-    matches the decoder pretraining's.
+    matches the decoder pretraining's. Where the examples hold each line's previous line
+    (``context``) and ``context_rate`` > 0, that share of lines is given it (chosen anew each step,
+    seeded by the step); the others are not, so the model also learns to write without one.
     """
 
     name = "melody_conditioned"
 
-    def __init__(self, examples: ExampleSet, tokenizer: Tokenizer | None, pad_note: tuple[int, ...]):
+    def __init__(
+        self,
+        examples: ExampleSet,
+        tokenizer: Tokenizer | None,
+        pad_note: tuple[int, ...],
+        context_rate: float = 0.0,
+        seed: int = 0,
+    ):
         super().__init__(examples)
         self.tokenizer = tokenizer
         self.pad_note = np.asarray(pad_note)
         self.max_len = examples.meta["max_len"]
+        self.context_rate = context_rate
+        self.seed = seed
 
     def _notes(self, split: str, rows: np.ndarray) -> torch.Tensor:
         return pad_notes([self.examples[split]["notes"][i] for i in rows], self.pad_note)
@@ -208,10 +219,15 @@ class MelodyConditioned(Objective):
         k = torch.from_numpy(target_line_positions("bos_prefix", width))
         batch["comparable"] = ((k >= 2) & (k <= self.max_len)).expand(len(rows), width).clone()
         batch["notes"] = self._notes(split, rows)
+        if self.context_rate > 0 and "context" in data:
+            rng = np.random.default_rng([self.seed, step, SPLIT_SEEDS[split], 7])
+            given = rng.random(len(rows)) < self.context_rate
+            contexts = [data["context"][i] if keep else np.zeros(0, np.int32) for i, keep in zip(rows, given, strict=True)]
+            batch["context"] = pad_rows([c if len(c) else np.array([PAD_ID]) for c in contexts], PAD_ID)
         return batch
 
     def loss(self, model, batch):
-        return _token_loss(model(batch["notes"], batch["input_ids"]), batch, batch["comparable"])
+        return _token_loss(model(batch["notes"], batch["input_ids"], batch.get("context")), batch, batch["comparable"])
 
     def samples(self, model, device, n):
         if self.tokenizer is None or not self.rows("validation"):

@@ -85,7 +85,15 @@ def evaluate_systems(
             )
 
     max_len = joint_pairs.meta["max_len"]
-    base = GenerationConfig(max_len=max_len, beam_size=options.beam_size, length_penalty=options.length_penalty, temperature=options.temperature, top_p=options.top_p, seed=options.seed)
+    base = GenerationConfig(
+        max_len=max_len,
+        beam_size=options.beam_size,
+        length_penalty=options.length_penalty,
+        temperature=options.temperature,
+        top_p=options.top_p,
+        repetition_penalty=options.repetition_penalty,
+        seed=options.seed,
+    )
     strategies = {name: GenerationConfig(**{**base.__dict__, "strategy": name}) for name in ("greedy", "beam", "nucleus")}
     joint, scratch = load_model(joint_model), load_model(scratch_model)
     torch.manual_seed(options.seed)

@@ -86,10 +86,15 @@ def build_joint_pairs(
         rows, tokens = rows[keep], [t for t, k in zip(tokens, keep, strict=True) if k]
         inputs, targets, cut[split] = token_pairs(tokens, "bos_prefix", options.max_len)
         notes = [note_matrix(row)[: options.max_notes] for row in rows.to_dict(orient="records")]
+        context, previous = [], None  # the previous line of the same song and stanza (rows are in order)
+        for key, line_tokens in zip(zip(rows["song_id"], rows["stanza"], strict=True), tokens, strict=True):
+            context.append(previous[1] if previous is not None and previous[0] == key else [])
+            previous = (key, line_tokens)
         splits[split] = {
             "notes": Ragged.from_rows(notes, dtype=np.int16, width=4),
             "inputs": inputs,
             "targets": targets,
+            "context": Ragged.from_rows(context),
             "song_id": rows["song_id"].to_numpy(dtype=str),
             "stanza": rows["stanza"].to_numpy(dtype=np.int32),
             "line": rows["line"].to_numpy(dtype=np.int32),

@@ -88,7 +88,7 @@ def train_joint(
             vocab_size=lyric_tokenizer.get_vocab_size(), max_len=meta["max_len"] + 1, **stage.decoder.model_dump()
         )
     torch.manual_seed(stage.train.seed)
-    model = MelodyToLyrics(JointConfig(encoder_config, decoder_config))
+    model = MelodyToLyrics(JointConfig(encoder_config, decoder_config, context_len=stage.context_len))
     if use:
         report = model.load_pretrained(
             pretrained_encoder["state_dict"] if pretrained_encoder else None,
@@ -101,7 +101,13 @@ def train_joint(
             logger.info("joint model: %s %s", part, "from its pretrained checkpoint" if saved else "from scratch (no pretrained checkpoint)")
     else:
         logger.info("joint model: from scratch (init_from_pretrained is false)")
-    objective = MelodyConditioned(joint_pairs, lyric_tokenizer, pad_note=encoder_config.pad_ids())
+    objective = MelodyConditioned(
+        joint_pairs,
+        lyric_tokenizer,
+        pad_note=encoder_config.pad_ids(),
+        context_rate=stage.context_rate if stage.context_len else 0.0,
+        seed=stage.train.seed,
+    )
     config = model.config.to_dict()
     result = _trainer(model, objective, stage, config).fit()
     result.metrics["initialised_from"] = {
