@@ -173,3 +173,29 @@ def test_the_overview_notebook_runs_on_the_demo_corpus(tmp_path):
     assert len(images) >= 4  # the piano roll and the three evaluation plots
     text = "".join(str(o.get("data", {}).get("text/markdown", "")) for o in outputs)
     assert "Teacher-forced loss on the test lines" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--pipelines=ingest", "--params=ingest.files_per_part=-5"], "invalid parameter ingest.files_per_part: Input should be greater than or equal to 1 (got -5)"),
+        (["--pipelines=tokenise", "--params=tokenise.max_len=0"], "invalid parameter tokenise.max_len: Input should be greater than or equal to 2 (got 0)"),
+        (["--pipelines=tokenise", "--params=tokenise.scheme=cls"], "invalid parameter tokenise.scheme: Input should be 'shifted' or 'bos_prefix' (got 'cls')"),
+        (["--pipelines=decoder_pretrain", "--params=decoder_pretrain.train.batch_size=-1"], "invalid parameter decoder_pretrain.train.batch_size"),
+        (["--pipelines=ingest", "--env=missing"], "catalog entry raw_midi: raw folder /nowhere/karaoke does not exist (required: true)"),
+    ],
+)
+def test_bad_parameters_and_a_missing_raw_folder_stop_kedro_run_before_any_work(tmp_path, arguments, message):
+    for name in ("pyproject.toml", "conf", "src"):
+        source = PROJECT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    (tmp_path / "conf" / "missing").mkdir()
+    (tmp_path / "conf" / "missing" / "catalog.yml").write_text(
+        "raw_midi:\n  type: melody_to_lyrics.datasets.RawFolderDataset\n  path: /nowhere/karaoke\n  required: true\n"
+    )
+    run = subprocess.run([KEDRO, "run", *arguments], cwd=tmp_path, env=ENV, capture_output=True, text=True)
+    assert run.returncode != 0
+    assert message in run.stderr
+    assert "Running node" not in run.stderr
+    assert not (tmp_path / "data").exists()  # nothing written

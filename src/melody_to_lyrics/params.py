@@ -27,7 +27,7 @@ class _Strict(BaseModel):
 
 class IngestParams(_Strict):
     workers: int | Literal["auto"] = Field(2, description="parser processes; 'auto' = all cores")
-    files_per_part: int = Field(256, ge=1, description="files per parquet part of the ingest tables")
+    files_per_part: int = Field(64, ge=1, description="files per parquet part of the ingest tables")
     max_note_beats: float = Field(16.0, gt=0, description="longer notes are shortened to this")
     min_bpm: float = Field(20.0, gt=0)
     max_bpm: float = Field(400.0, gt=0)
@@ -166,6 +166,8 @@ class TrainParams(_Strict):
     learning_rate: float = Field(1e-3, gt=0, le=1)
     min_lr_ratio: float = Field(0.1, ge=0, le=1)
     warmup_steps: int = Field(30, ge=0)
+    length_bucketing: bool = Field(True, description="batches of lines of similar length")
+    bucket_batches: int = Field(50, ge=1, description="batches per window sorted by length")
     weight_decay: float = Field(0.01, ge=0)
     grad_clip: float = Field(1.0, gt=0)
     eval_every: int = Field(100, ge=1)

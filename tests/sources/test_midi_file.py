@@ -61,3 +61,23 @@ def test_broken_files_raise_a_readable_reason(tmp_path, kind, reason):
     bad = write_bad_files(tmp_path / "bad", good)[kind]
     with pytest.raises(MidiReadError, match=reason):
         read_midi(bad.read_bytes())
+
+
+def test_a_long_file_at_a_fine_resolution_is_coarsened_not_rejected():
+    import mido  # noqa: PLC0415
+
+    song = mido.MidiFile(type=1, ticks_per_beat=10080)
+    track = mido.MidiTrack()
+    track.append(mido.MetaMessage("lyrics", text="long ", time=0))
+    track.append(mido.Message("note_on", note=60, velocity=90, time=0))
+    track.append(mido.Message("note_off", note=60, velocity=0, time=10080))
+    track.append(mido.MetaMessage("lyrics", text="song", time=10080 * 998))  # at beat 999
+    track.append(mido.Message("note_on", note=62, velocity=90, time=0))
+    track.append(mido.Message("note_off", note=62, velocity=0, time=10080))
+    song.tracks.append(track)
+    buffer = __import__("io").BytesIO()
+    song.save(file=buffer)
+    parsed = read_midi(buffer.getvalue())  # last tick 10,080,000 > pretty_midi's 10,000,000
+    assert any("coarsened" in w for w in parsed.warnings)
+    assert parsed.tracks[0].start_beat.tolist() == [0.0, 999.0]
+    assert [e.tick / parsed.resolution for e in parsed.text_events] == [0.0, 999.0]

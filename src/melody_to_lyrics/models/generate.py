@@ -29,6 +29,7 @@ class GenerationConfig:
     temperature: float = 1.0
     top_p: float = 0.9
     repetition_penalty: float = 1.0  # > 1: tokens already in the line become less likely (CTRL-style)
+    min_tokens: int = 0  # EOS is not allowed before this many generated tokens
     seed: int = 0
 
 
@@ -72,6 +73,14 @@ class LengthControl:
             else:  # enough syllables: finish the word or the line, start no new word
                 logits[i, starts_word] = float("-inf")
         return logits
+
+
+def _hold_eos(logits: torch.Tensor, generated: list[list[int]], min_tokens: int) -> torch.Tensor:
+    short = [i for i, tokens in enumerate(generated) if len(tokens) < min_tokens]
+    if short:
+        logits = logits.clone()
+        logits[short, EOS_ID] = float("-inf")
+    return logits
 
 
 def _penalise_repeats(logits: torch.Tensor, generated: list[list[int]], penalty: float) -> torch.Tensor:
@@ -118,7 +127,7 @@ def generate(
     ended = [False] * batch
     fed = prompt.shape[1]  # positions fed so far; the model reads at most config.max_len
     while True:
-        step_logits = _penalise_repeats(logits.float(), generated, config.repetition_penalty)
+        step_logits = _hold_eos(_penalise_repeats(logits.float(), generated, config.repetition_penalty), generated, config.min_tokens)
         if length_control is not None:
             step_logits = length_control.apply(step_logits, generated, list(range(batch)))
         if sample:
@@ -167,6 +176,7 @@ def _beam(decoder, prompt, config, memory, memory_padding_mask, length_control) 
     fed = prompt.shape[1]
     while True:
         log_probs = torch.log_softmax(_penalise_repeats(logits.float(), beams, config.repetition_penalty), dim=-1)
+        log_probs = _hold_eos(log_probs, beams, config.min_tokens)
         if length_control is not None:
             rows = [b for b in range(batch) for _ in range(width)]
             log_probs = length_control.apply(log_probs, beams, rows)

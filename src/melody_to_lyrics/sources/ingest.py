@@ -126,7 +126,7 @@ def ingest_files(
     options: ParseOptions,
     *,
     workers: int = 1,
-    files_per_part: int = 256,
+    files_per_part: int = 64,
     progress: bool = True,
 ) -> Iterator[tuple[dict[str, pd.DataFrame], IngestStats]]:
     """Parse every file of every source; yield the tables a part at a time, with running stats.

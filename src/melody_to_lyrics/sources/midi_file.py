@@ -100,15 +100,17 @@ def load_mido(data: bytes, notes: list[str]) -> mido.MidiFile:
         raise MidiReadError(f"unreadable MIDI ({type(err).__name__}: {err})") from err
 
 
-def _text_events(midi: mido.MidiFile) -> list[TextEvent]:
-    events = []
+def _scan(midi: mido.MidiFile) -> tuple[list[TextEvent], int]:
+    """The lyric and text events of every track, and the file's last tick (one pass over the messages)."""
+    events, last = [], 0
     for index, track in enumerate(midi.tracks):
         tick = 0
         for message in track:
             tick += message.time
             if message.type == "lyrics" or message.type == "text":
                 events.append(TextEvent(index, message.type, tick, message.text))
-    return events
+        last = max(last, tick)
+    return events, last
 
 
 # pretty_midi refuses files whose last tick is beyond 1e7 (it allocates an array per tick);
@@ -117,10 +119,10 @@ MAX_TICKS = 9_000_000
 MIN_TICKS_PER_BEAT = 24
 
 
-def _rescale_long_files(midi: mido.MidiFile, notes: list[str]) -> None:
-    last = max((sum(m.time for m in track) for track in midi.tracks), default=0)
+def _rescale_long_files(midi: mido.MidiFile, last: int, notes: list[str]) -> int:
+    """Coarsen the ticks of a file whose last tick is beyond pretty_midi's limit; returns the factor."""
     if last <= MAX_TICKS:
-        return
+        return 1
     factor = -(-last // MAX_TICKS)
     if midi.ticks_per_beat // factor < MIN_TICKS_PER_BEAT:
         raise MidiReadError(f"corrupt MIDI (last tick {last} at {midi.ticks_per_beat} ticks per beat)")
@@ -132,6 +134,7 @@ def _rescale_long_files(midi: mido.MidiFile, notes: list[str]) -> None:
             message.time, scaled_before = scaled - scaled_before, scaled
     midi.ticks_per_beat = round(midi.ticks_per_beat / factor)
     notes.append(f"ticks coarsened {factor}x (last tick {last}) to fit pretty_midi's limit")
+    return factor
 
 
 class TempoMap:
@@ -173,8 +176,10 @@ def read_midi(
     midi = load_mido(data, notes)
     if midi.ticks_per_beat <= 0:
         raise MidiReadError(f"unreadable MIDI (ticks per beat {midi.ticks_per_beat})")
-    _rescale_long_files(midi, notes)
-    text_events = _text_events(midi)
+    text_events, last_tick = _scan(midi)
+    factor = _rescale_long_files(midi, last_tick, notes)
+    if factor > 1:
+        text_events = [TextEvent(e.track, e.kind, round(e.tick / factor), e.text) for e in text_events]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

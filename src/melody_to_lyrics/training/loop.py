@@ -2,8 +2,8 @@
 
 AdamW with linear warmup and cosine decay, gradient clipping, dynamic padding, bf16 autocast and
 optional ``torch.compile`` on CUDA, the device chosen automatically, everything seeded. The batch
-of step ``s`` is a pure function of the seed and ``s`` (a seeded permutation per epoch), and the
-learning rate too, so a run resumed from a checkpoint continues exactly where it stopped and ends
+of step ``s`` is a pure function of the seed and ``s`` (see :mod:`~melody_to_lyrics.training.batching`:
+seeded shuffles, lines of similar length together), and the learning rate too, so a run resumed from a checkpoint continues exactly where it stopped and ends
 with the same weights as one that never stopped.
 
 Every run logs to TensorBoard (losses, the comparable loss, learning rate, gradient norm,
@@ -32,6 +32,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
+from melody_to_lyrics.training.batching import BatchPlan
 from melody_to_lyrics.training.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from melody_to_lyrics.training.distributed import DistEnv, pick_device
 from melody_to_lyrics.training.objectives import Objective
@@ -48,6 +49,8 @@ class TrainConfig:
     warmup_steps: int = 30
     weight_decay: float = 0.01
     grad_clip: float = 1.0
+    length_bucketing: bool = True  # batches of lines of similar length (see training/batching.py)
+    bucket_batches: int = 50
     eval_every: int = 100
     eval_batch_size: int = 256
     eval_max_rows: int = 2000
@@ -77,16 +80,6 @@ def learning_rate(step: int, config: TrainConfig) -> float:
     progress = min((step - config.warmup_steps) / span, 1.0)
     floor = config.learning_rate * config.min_lr_ratio
     return floor + 0.5 * (config.learning_rate - floor) * (1 + math.cos(math.pi * progress))
-
-
-def batch_rows(n_rows: int, batch_size: int, step: int, seed: int, env: DistEnv) -> np.ndarray:
-    """This process's rows of the global batch of ``step``: a seeded shuffle per epoch, no repeats."""
-    batch_size = min(batch_size, n_rows)
-    per_epoch = n_rows // batch_size
-    epoch, index = divmod(step, per_epoch)
-    order = np.random.default_rng([seed, epoch]).permutation(n_rows)
-    rows = order[index * batch_size : (index + 1) * batch_size]
-    return rows[env.rank :: env.world_size]
 
 
 def _optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
@@ -187,6 +180,9 @@ class Trainer:
 
     def _resume(self, optimizer: torch.optim.Optimizer, run_id: str) -> dict:
         state = {"step": 0, "curve": [], "best_loss": math.inf, "best_step": -1, "seconds": 0.0, "tokens": 0}
+        if self.env.is_main:  # half-written checkpoints of a run that was killed while saving
+            for stale in self.checkpoint_dir.glob(".*.pt.*.tmp"):
+                stale.unlink(missing_ok=True)
         if self.config.fresh_start:
             return state
         try:
@@ -259,6 +255,13 @@ class Trainer:
         n_train = self.objective.rows("train")
         if n_train == 0:
             raise ValueError(f"{self.objective.name}: no training examples")
+        plan = BatchPlan(
+            self.objective.lengths("train") if config.length_bucketing else None,
+            config.batch_size,
+            config.seed,
+            config.bucket_batches,
+            n_rows=n_train,
+        )
         bar = tqdm(
             total=config.steps,
             initial=state["step"],
@@ -279,9 +282,9 @@ class Trainer:
             lr = learning_rate(step, config)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            batch = self._to_device(self.objective.batch("train", batch_rows(n_train, config.batch_size, step, config.seed, env), step))
+            batch = self._to_device(self.objective.batch("train", plan.rows(step, env), step))
             with self._autocast():
-                parts = self.objective.loss(forward_model, batch)
+                parts = self.objective.loss(forward_model, batch, extras=False)
             global_count, global_loss, global_tokens = env.all_sum(parts.count, float(parts.total.detach()), parts.tokens)
             # The mean over the global batch's targets; DDP averages gradients over processes.
             loss = parts.total / max(global_count, 1.0) * env.world_size

@@ -59,12 +59,12 @@ def _token_batch(inputs: Ragged, targets: Ragged, rows: np.ndarray) -> dict[str,
     }
 
 
-def _token_loss(logits: torch.Tensor, batch: dict, comparable: torch.Tensor | None) -> LossParts:
+def _token_loss(logits: torch.Tensor, batch: dict, comparable: torch.Tensor | None, extras: bool = True) -> LossParts:
     targets = batch["targets"]
     per_token = F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=IGNORE, reduction="none")
     valid = targets.flatten() != IGNORE
     parts = LossParts(per_token.sum(), int(valid.sum()), tokens=int(valid.sum()))
-    if comparable is not None:
+    if comparable is not None and extras:
         keep = comparable.flatten() & valid
         parts.extra["comparable"] = (float(per_token.detach()[keep].sum()), int(keep.sum()))
     return parts
@@ -81,10 +81,15 @@ class Objective:
     def rows(self, split: str) -> int:
         return self.examples.rows(split) if split in self.examples.splits else 0
 
+    def lengths(self, split: str) -> np.ndarray:
+        """The cost of each row (what length bucketing sorts by)."""
+        raise NotImplementedError
+
     def batch(self, split: str, rows: np.ndarray, step: int) -> dict[str, torch.Tensor]:
         raise NotImplementedError
 
-    def loss(self, model: torch.nn.Module, batch: dict[str, torch.Tensor]) -> LossParts:
+    def loss(self, model: torch.nn.Module, batch: dict[str, torch.Tensor], extras: bool = True) -> LossParts:
+        """Summed loss; ``extras`` adds the metrics only evaluation needs (comparable loss, accuracies)."""
         raise NotImplementedError
 
     def samples(self, model: torch.nn.Module, device: torch.device, n: int) -> list[str]:
@@ -107,6 +112,9 @@ class NextToken(Objective):
         self.max_len = examples.meta["max_len"]
         self.tokenizer = tokenizer
 
+    def lengths(self, split: str) -> np.ndarray:
+        return self.examples[split]["inputs"].lengths
+
     def batch(self, split: str, rows: np.ndarray, step: int) -> dict[str, torch.Tensor]:
         data = self.examples[split]
         batch = _token_batch(data["inputs"], data["targets"], rows)
@@ -115,8 +123,8 @@ class NextToken(Objective):
         batch["comparable"] = ((k >= 2) & (k <= self.max_len)).expand(len(rows), width).clone()
         return batch
 
-    def loss(self, model, batch):
-        return _token_loss(model(batch["input_ids"]), batch, batch["comparable"])
+    def loss(self, model, batch, extras=True):
+        return _token_loss(model(batch["input_ids"]), batch, batch["comparable"], extras)
 
     def samples(self, model, device, n):
         if self.tokenizer is None or not self.rows("validation"):
@@ -147,6 +155,9 @@ class MaskedNotes(Objective):
         self.seed = seed
         self.mask_share = mask_share
 
+    def lengths(self, split: str) -> np.ndarray:
+        return self.examples[split]["notes"].lengths
+
     def batch(self, split: str, rows: np.ndarray, step: int) -> dict[str, torch.Tensor]:
         windows = [self.examples[split]["notes"][i] for i in rows]
         rng = np.random.default_rng([self.seed, step, SPLIT_SEEDS[split]])
@@ -170,15 +181,16 @@ class MaskedNotes(Objective):
             "n_notes": torch.tensor(int(real.sum())),
         }
 
-    def loss(self, model, batch):
+    def loss(self, model, batch, extras=True):
         logits = model(batch["notes"], predict=True)
         total, parts = 0.0, {}
         for a, attribute_logits in enumerate(logits):
             targets = batch["targets"][..., a].flatten()
             ce = F.cross_entropy(attribute_logits.float().flatten(0, 1), targets, ignore_index=IGNORE, reduction="sum")
             total = total + ce
-            hits = (attribute_logits.detach().argmax(-1).flatten() == targets) & (targets != IGNORE)
-            parts[f"accuracy_{('pitch', 'duration', 'rest', 'position')[a]}"] = (float(hits.sum()), int((targets != IGNORE).sum()))
+            if extras:
+                hits = (attribute_logits.detach().argmax(-1).flatten() == targets) & (targets != IGNORE)
+                parts[f"accuracy_{('pitch', 'duration', 'rest', 'position')[a]}"] = (float(hits.sum()), int((targets != IGNORE).sum()))
         n_chosen = int((batch["targets"][..., 0] != IGNORE).sum())
         return LossParts(total, 4 * n_chosen, extra=parts, tokens=int(batch["n_notes"]))
 
@@ -209,6 +221,10 @@ class MelodyConditioned(Objective):
         self.context_rate = context_rate
         self.seed = seed
 
+    def lengths(self, split: str) -> np.ndarray:
+        data = self.examples[split]
+        return data["notes"].lengths + data["inputs"].lengths
+
     def _notes(self, split: str, rows: np.ndarray) -> torch.Tensor:
         return pad_notes([self.examples[split]["notes"][i] for i in rows], self.pad_note)
 
@@ -226,8 +242,9 @@ class MelodyConditioned(Objective):
             batch["context"] = pad_rows([c if len(c) else np.array([PAD_ID]) for c in contexts], PAD_ID)
         return batch
 
-    def loss(self, model, batch):
-        return _token_loss(model(batch["notes"], batch["input_ids"], batch.get("context")), batch, batch["comparable"])
+    def loss(self, model, batch, extras=True):
+        logits = model(batch["notes"], batch["input_ids"], batch.get("context"))
+        return _token_loss(logits, batch, batch["comparable"], extras)
 
     def samples(self, model, device, n):
         if self.tokenizer is None or not self.rows("validation"):
