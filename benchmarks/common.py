@@ -17,7 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("MELODY_TO_LYRICS_SHARED_DATA", PROJECT.parent / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("MELODY_TO_LYRICS_SHARED_DATA", PROJECT.parent / "shared" / "data")
+)
 OUT = PROJECT / "data" / "08_reporting" / "benchmarks"
 sys.path.insert(0, str(PROJECT / "src"))
 
@@ -34,7 +36,9 @@ def machine() -> dict:
         "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
     }
     try:
-        info["memory_gib"] = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+        info["memory_gib"] = round(
+            os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1
+        )
     except (ValueError, OSError):
         pass
     return info
@@ -72,5 +76,7 @@ def report(name: str, rows: list[dict], extra: dict | None = None) -> dict:
     return result
 
 
-def row(metric: str, value: float, target: str | None = None, passed: bool | None = None, **details) -> dict:
+def row(
+    metric: str, value: float, target: str | None = None, passed: bool | None = None, **details
+) -> dict:
     return {"metric": metric, "value": value, "target": target, "passed": passed, **details}

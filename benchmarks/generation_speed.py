@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 
 import torch
-
 from common import alternate, report, row, timed  # noqa: I001  (benchmarks/ is on the path when run as a script)
+
 from melody_to_lyrics.models import DecoderConfig, EncoderConfig, JointConfig, MelodyToLyrics
 from melody_to_lyrics.models.generate import GenerationConfig, generate
 from melody_to_lyrics.text.tokenizer import BOS_ID, EOS_ID
@@ -23,15 +23,35 @@ TOKENS = 24
 
 def model() -> MelodyToLyrics:
     torch.manual_seed(0)
-    encoder = EncoderConfig(vocab_sizes=(128, 12, 10, 32), d_model=128, n_layers=2, n_heads=4, d_ff=256, dropout=0.0, max_notes=64)
-    decoder = DecoderConfig(vocab_size=2000, d_model=128, n_layers=2, n_heads=4, d_ff=256, dropout=0.0, max_len=TOKENS + 1)
+    encoder = EncoderConfig(
+        vocab_sizes=(128, 12, 10, 32),
+        d_model=128,
+        n_layers=2,
+        n_heads=4,
+        d_ff=256,
+        dropout=0.0,
+        max_notes=64,
+    )
+    decoder = DecoderConfig(
+        vocab_size=2000,
+        d_model=128,
+        n_layers=2,
+        n_heads=4,
+        d_ff=256,
+        dropout=0.0,
+        max_len=TOKENS + 1,
+    )
     return MelodyToLyrics(JointConfig(encoder, decoder)).eval()
 
 
 def inputs(joint: MelodyToLyrics, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     generator = torch.Generator().manual_seed(1)
     notes = torch.stack(
-        [torch.randint(0, size, (n, 16), generator=generator) for size in joint.config.encoder.vocab_sizes], dim=-1
+        [
+            torch.randint(0, size, (n, 16), generator=generator)
+            for size in joint.config.encoder.vocab_sizes
+        ],
+        dim=-1,
     )
     with torch.no_grad():
         memory, mask = joint.encode(notes)
@@ -69,19 +89,27 @@ def main() -> None:
     args = parser.parse_args()
     joint = model()
     prompt, memory, mask = inputs(joint, args.lines)
-    same = in_batches(cached, joint, prompt, memory, mask, 64) == in_batches(recompute, joint, prompt, memory, mask, 64)
+    same = in_batches(cached, joint, prompt, memory, mask, 64) == in_batches(
+        recompute, joint, prompt, memory, mask, 64
+    )
     times = alternate(
         {
             "cache": lambda: timed(lambda: in_batches(cached, joint, prompt, memory, mask, 64)),
-            "recompute": lambda: timed(lambda: in_batches(recompute, joint, prompt, memory, mask, 64)),
+            "recompute": lambda: timed(
+                lambda: in_batches(recompute, joint, prompt, memory, mask, 64)
+            ),
         },
         args.rounds,
     )
     few = 64  # one line at a time is slow: fewer lines
     single = alternate(
         {
-            "batched": lambda: timed(lambda: in_batches(cached, joint, prompt[:few], memory[:few], mask[:few], 64)),
-            "one_at_a_time": lambda: timed(lambda: in_batches(cached, joint, prompt[:few], memory[:few], mask[:few], 1)),
+            "batched": lambda: timed(
+                lambda: in_batches(cached, joint, prompt[:few], memory[:few], mask[:few], 64)
+            ),
+            "one_at_a_time": lambda: timed(
+                lambda: in_batches(cached, joint, prompt[:few], memory[:few], mask[:few], 1)
+            ),
         },
         args.rounds,
     )
@@ -96,7 +124,11 @@ def main() -> None:
         row("lines/s, one line at a time (cache)", few / single["one_at_a_time"]),
         row("batching speed-up", batch_speedup),
     ]
-    report("generation_speed", rows, {"lines": args.lines, "tokens_per_line": TOKENS, "rounds": args.rounds})
+    report(
+        "generation_speed",
+        rows,
+        {"lines": args.lines, "tokens_per_line": TOKENS, "rounds": args.rounds},
+    )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,15 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-
 from common import report, row  # noqa: I001  (benchmarks/ is on the path when run as a script)
-from melody_to_lyrics.models import DecoderConfig, EncoderConfig, JointConfig, LyricDecoder, MelodyToLyrics
+
+from melody_to_lyrics.models import (
+    DecoderConfig,
+    EncoderConfig,
+    JointConfig,
+    LyricDecoder,
+    MelodyToLyrics,
+)
 
 PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12, "L4": 121e12, "A10": 125e12}
 SIZE = {"d_model": 512, "n_layers": 6, "n_heads": 8, "d_ff": 2048, "dropout": 0.1}
@@ -35,7 +41,9 @@ def measure(kind: str, bf16: bool, compiled: bool, steps: int, device: torch.dev
     if kind == "decoder":
         model = LyricDecoder(decoder).to(device)
     else:
-        model = MelodyToLyrics(JointConfig(EncoderConfig(vocab_sizes=(128, 12, 10, 32), max_notes=64, **SIZE), decoder)).to(device)
+        model = MelodyToLyrics(
+            JointConfig(EncoderConfig(vocab_sizes=(128, 12, 10, 32), max_notes=64, **SIZE), decoder)
+        ).to(device)
     forward = torch.compile(model) if compiled else model
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=True)
     rng = np.random.default_rng(0)
@@ -50,7 +58,13 @@ def measure(kind: str, bf16: bool, compiled: bool, steps: int, device: torch.dev
             if kind == "decoder":
                 logits = forward(x)
             else:
-                notes = torch.stack([torch.randint(0, s, (512, 2 * length), device=device) for s in (128, 12, 10, 32)], -1)
+                notes = torch.stack(
+                    [
+                        torch.randint(0, s, (512, 2 * length), device=device)
+                        for s in (128, 12, 10, 32)
+                    ],
+                    -1,
+                )
                 logits = forward(notes, x)
             loss = F.cross_entropy(logits.float().flatten(0, 1), x.flatten())
         optimizer.zero_grad(set_to_none=True)

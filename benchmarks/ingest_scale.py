@@ -63,7 +63,9 @@ def project_copy(into: Path, folders: dict[str, Path], workers: int) -> Path:
         for entry, folder in folders.items()
     )
     (env / "catalog.yml").write_text(catalog)
-    (env / "parameters.yml").write_text(f"ingest:\n  workers: {workers}\n  progress: false\nnote_features:\n  workers: {workers}\n")
+    (env / "parameters.yml").write_text(
+        f"ingest:\n  workers: {workers}\n  progress: false\nnote_features:\n  workers: {workers}\n"
+    )
     return into
 
 
@@ -90,13 +92,25 @@ def main() -> None:
             folders = linked_copies(times, Path(tmp) / "raw")
             project = project_copy(Path(tmp) / "project", folders, args.workers)
             env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1"}
-            command = [sys.executable, "-c", WRAPPER, kedro, "run", "--env=scale", "--pipelines=ingest,note_features"]
+            command = [
+                sys.executable,
+                "-c",
+                WRAPPER,
+                kedro,
+                "run",
+                "--env=scale",
+                "--pipelines=ingest,note_features",
+            ]
             started = time.perf_counter()
-            done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                command, cwd=project, env=env, capture_output=True, text=True, check=False
+            )
             result = json.loads(done.stdout.strip().splitlines()[-1])
             if result["code"] != 0:
                 sys.exit(f"kedro run failed at {times}x:\n{done.stderr[-3000:]}")
-            ingest = json.loads((project / "data" / "08_reporting" / "ingest_report.json").read_text())
+            ingest = json.loads(
+                (project / "data" / "08_reporting" / "ingest_report.json").read_text()
+            )
             runs[times] = {
                 "files": ingest["files"],
                 "ingest_seconds": ingest["elapsed_s"],

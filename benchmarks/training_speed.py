@@ -26,15 +26,15 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-
 from common import PROJECT, alternate, report, row, timed  # noqa: I001  (benchmarks/ is on the path when run as a script)
+
 from melody_to_lyrics.datasets import ModelDataset
 from melody_to_lyrics.models import layers
 from melody_to_lyrics.pipelines.training.nodes import train_decoder, train_joint
 from melody_to_lyrics.ragged import Ragged
 from melody_to_lyrics.text.tokenizer import PAD_ID, train_tokenizer
-from melody_to_lyrics.training.examples import ExampleSet, token_pairs
 from melody_to_lyrics.training.batching import BatchPlan
+from melody_to_lyrics.training.examples import ExampleSet, token_pairs
 from melody_to_lyrics.training.loop import _optimizer, learning_rate
 
 MODEL = {"d_model": 128, "n_layers": 2, "n_heads": 4, "d_ff": 256, "dropout": 0.1}
@@ -49,7 +49,9 @@ def examples() -> tuple[ExampleSet, ExampleSet, object, str]:
     try:
         decoder = ExampleSetDataset(str(folder / "decoder_pairs.npz")).load()
         joint = ExampleSetDataset(str(folder / "joint_pairs.npz")).load()
-        tokenizer = TokenizerDataset(str(PROJECT / "data" / "06_models" / "lyric_tokenizer.json")).load()
+        tokenizer = TokenizerDataset(
+            str(PROJECT / "data" / "06_models" / "lyric_tokenizer.json")
+        ).load()
         source = "demo corpus (data/05_model_input)"
     except Exception:  # no `make run` yet: random lines of random lengths
         rng = np.random.default_rng(0)
@@ -58,10 +60,36 @@ def examples() -> tuple[ExampleSet, ExampleSet, object, str]:
         tokenizer = train_tokenizer(text, vocab_size=2000, lowercase=True)
         tokens = [e.ids for e in tokenizer.encode_batch(text)]
         inputs, targets, _ = token_pairs(tokens, "shifted", MAX_LEN)
-        decoder = ExampleSet({"train": {"inputs": inputs, "targets": targets}}, {"scheme": "shifted", "max_len": MAX_LEN})
-        notes = Ragged.from_rows([np.stack([rng.integers(40, 90, n), rng.integers(0, 12, n), rng.integers(0, 10, n), rng.integers(0, 32, n)], 1) for n in rng.integers(4, 30, 4000)], dtype=np.int16, width=4)
+        decoder = ExampleSet(
+            {"train": {"inputs": inputs, "targets": targets}},
+            {"scheme": "shifted", "max_len": MAX_LEN},
+        )
+        notes = Ragged.from_rows(
+            [
+                np.stack(
+                    [
+                        rng.integers(40, 90, n),
+                        rng.integers(0, 12, n),
+                        rng.integers(0, 10, n),
+                        rng.integers(0, 32, n),
+                    ],
+                    1,
+                )
+                for n in rng.integers(4, 30, 4000)
+            ],
+            dtype=np.int16,
+            width=4,
+        )
         binputs, btargets, _ = token_pairs(tokens, "bos_prefix", MAX_LEN)
-        joint = ExampleSet({"train": {"notes": notes, "inputs": binputs, "targets": btargets}}, {"scheme": "bos_prefix", "max_len": MAX_LEN, "max_notes": MAX_NOTES, "vocab_sizes": [128, 12, 10, 32]})
+        joint = ExampleSet(
+            {"train": {"notes": notes, "inputs": binputs, "targets": btargets}},
+            {
+                "scheme": "bos_prefix",
+                "max_len": MAX_LEN,
+                "max_notes": MAX_NOTES,
+                "vocab_sizes": [128, 12, 10, 32],
+            },
+        )
         source = "random tokens (run `make run` for the demo corpus)"
     only_train = lambda e: ExampleSet({"train": e["train"]}, e.meta)  # noqa: E731
     return only_train(decoder), only_train(joint), tokenizer, source
@@ -70,7 +98,18 @@ def examples() -> tuple[ExampleSet, ExampleSet, object, str]:
 def stage(folder: Path, steps: int, **extra) -> dict:
     return {
         # as conf/base: a checkpoint every 100 steps, a log line every 10 (no validation split here)
-        "train": {"steps": steps, "batch_size": 64, "warmup_steps": 10, "eval_every": 10**6, "checkpoint_every": 100, "log_every": 10, "progress": False, "samples": 0, "fresh_start": True, "device": "cpu"},
+        "train": {
+            "steps": steps,
+            "batch_size": 64,
+            "warmup_steps": 10,
+            "eval_every": 10**6,
+            "checkpoint_every": 100,
+            "log_every": 10,
+            "progress": False,
+            "samples": 0,
+            "fresh_start": True,
+            "device": "cpu",
+        },
         "checkpoint_dir": str(folder / "checkpoints"),
         "tensorboard_dir": str(folder / "tensorboard"),
         **extra,
@@ -84,9 +123,24 @@ def project_run(kind: str, data: ExampleSet, tokenizer, steps: int) -> float:
 
         def run():
             if kind == "decoder":
-                model, metrics, curve = train_decoder(data, tokenizer, stage(folder, steps, model=MODEL))
+                model, metrics, curve = train_decoder(
+                    data, tokenizer, stage(folder, steps, model=MODEL)
+                )
             else:
-                model, metrics, curve = train_joint(data, tokenizer, None, None, stage(folder, steps, init_from_pretrained=False, context_len=0, encoder=MODEL, decoder=MODEL))
+                model, metrics, curve = train_joint(
+                    data,
+                    tokenizer,
+                    None,
+                    None,
+                    stage(
+                        folder,
+                        steps,
+                        init_from_pretrained=False,
+                        context_len=0,
+                        encoder=MODEL,
+                        decoder=MODEL,
+                    ),
+                )
             ModelDataset(str(folder / "model.safetensors")).save(model)
             (folder / "metrics.json").write_text(str(metrics))
             curve.to_csv(folder / "loss_curve.csv", index=False)
@@ -125,17 +179,27 @@ class _Patched:
 
 
 def build(kind: str, tokenizer, data: ExampleSet):
-    from melody_to_lyrics.models import DecoderConfig, EncoderConfig, JointConfig, LyricDecoder, MelodyToLyrics  # noqa: PLC0415
+    from melody_to_lyrics.models import (  # noqa: PLC0415
+        DecoderConfig,
+        EncoderConfig,
+        JointConfig,
+        LyricDecoder,
+        MelodyToLyrics,
+    )
 
     torch.manual_seed(0)
     decoder = DecoderConfig(vocab_size=tokenizer.get_vocab_size(), max_len=MAX_LEN + 1, **MODEL)
     if kind == "decoder":
         return LyricDecoder(decoder)
-    encoder = EncoderConfig(vocab_sizes=tuple(data.meta["vocab_sizes"]), max_notes=MAX_NOTES, **MODEL)
+    encoder = EncoderConfig(
+        vocab_sizes=tuple(data.meta["vocab_sizes"]), max_notes=MAX_NOTES, **MODEL
+    )
     return MelodyToLyrics(JointConfig(encoder, decoder))
 
 
-def manual_run(kind: str, data: ExampleSet, tokenizer, steps: int, recipe: bool) -> tuple[float, int]:
+def manual_run(
+    kind: str, data: ExampleSet, tokenizer, steps: int, recipe: bool
+) -> tuple[float, int]:
     """The bare loop (recipe=False) or the write-up's recipe (recipe=True); seconds and real tokens."""
     model = build(kind, tokenizer, data).train()
     from melody_to_lyrics.training.loop import TrainConfig  # noqa: PLC0415
@@ -166,7 +230,9 @@ def manual_run(kind: str, data: ExampleSet, tokenizer, steps: int, recipe: bool)
         return out
 
     lengths = train["inputs"].lengths + (train["notes"].lengths if kind == "joint" else 0)
-    plan = BatchPlan(lengths, 64, seed=0, bucket_batches=config.bucket_batches)  # the batches of the project's loop
+    plan = BatchPlan(
+        lengths, 64, seed=0, bucket_batches=config.bucket_batches
+    )  # the batches of the project's loop
 
     def run():
         nonlocal tokens
@@ -208,7 +274,9 @@ def main() -> None:
 
         times = alternate(
             {
-                "project": lambda kind=kind, data=data: project_run(kind, data, tokenizer, args.steps),
+                "project": lambda kind=kind, data=data: project_run(
+                    kind, data, tokenizer, args.steps
+                ),
                 "bare": lambda: measure(False),
                 "recipe": lambda: measure(True),
             },
@@ -221,10 +289,30 @@ def main() -> None:
             row(f"{name}: tokens/s, project loop", speed["project"]),
             row(f"{name}: tokens/s, bare PyTorch loop", speed["bare"]),
             row(f"{name}: tokens/s, write-up recipe", speed["recipe"]),
-            row(f"{name}: project / bare", speed["project"] / speed["bare"], ">= 0.95", speed["project"] / speed["bare"] >= 0.95),
-            row(f"{name}: project / recipe", speed["project"] / speed["recipe"], ">= 2", speed["project"] / speed["recipe"] >= 2.0),
+            row(
+                f"{name}: project / bare",
+                speed["project"] / speed["bare"],
+                ">= 0.95",
+                speed["project"] / speed["bare"] >= 0.95,
+            ),
+            row(
+                f"{name}: project / recipe",
+                speed["project"] / speed["recipe"],
+                ">= 2",
+                speed["project"] / speed["recipe"] >= 2.0,
+            ),
         ]
-    report("training_speed", rows, {"steps": args.steps, "rounds": args.rounds, "batch_size": 64, "model": MODEL, "examples": source})
+    report(
+        "training_speed",
+        rows,
+        {
+            "steps": args.steps,
+            "rounds": args.rounds,
+            "batch_size": 64,
+            "model": MODEL,
+            "examples": source,
+        },
+    )
 
 
 if __name__ == "__main__":

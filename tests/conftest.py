@@ -11,14 +11,18 @@ os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 PROJECT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("MELODY_TO_LYRICS_SHARED_DATA", PROJECT.parent / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("MELODY_TO_LYRICS_SHARED_DATA", PROJECT.parent / "shared" / "data")
+)
 
 
 def shared_folder(name: str) -> Path:
     """A folder of ../shared/data, or a skip with the reason when it is not there."""
     folder = SHARED_DATA / name
     if not folder.is_dir():
-        pytest.skip(f"real data not available: {folder} does not exist (see ../shared/data/README.md)")
+        pytest.skip(
+            f"real data not available: {folder} does not exist (see ../shared/data/README.md)"
+        )
     return folder
 
 

@@ -28,7 +28,9 @@ class SongSpec:
     lines: list[list[str]]  # syllables per line; "-" at the end of a syllable = word continues
     rests: list[float] = field(default_factory=list)  # beats of rest before each note (default 0)
     tempo_bpm: float = 120.0
-    syllable_notes: list[int] | None = None  # note of each syllable (melisma); default: 0, 1, 2, ...
+    syllable_notes: list[int] | None = (
+        None  # note of each syllable (melisma); default: 0, 1, 2, ...
+    )
     syllable_beats: list[float] | None = None  # or explicit syllable times, off the notes
 
     def onsets(self) -> list[float]:
@@ -44,7 +46,10 @@ class SongSpec:
 TWINKLE = SongSpec(
     pitches=[60, 60, 67, 67, 69, 69, 67, 65, 65, 64, 64, 62, 62, 60],
     durations=[1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 2],
-    lines=[["Twin-", "kle", "twin-", "kle", "lit-", "tle", "star"], ["How", "I", "won-", "der", "what", "you", "are"]],
+    lines=[
+        ["Twin-", "kle", "twin-", "kle", "lit-", "tle", "star"],
+        ["How", "I", "won-", "der", "what", "you", "are"],
+    ],
 )
 
 
@@ -69,7 +74,9 @@ def _syllable_events(spec: SongSpec, style: str) -> list[tuple[float, str]]:
             if style == "rp026":
                 text = text + ("" if continues else " ") + ("\r" if i == len(line) - 1 else "")
             elif style == "kar":
-                prefix = ("\\" if n_line == 0 else "/") if i == 0 else (" " if first_of_word else "")
+                prefix = (
+                    ("\\" if n_line == 0 else "/") if i == 0 else (" " if first_of_word else "")
+                )
                 text = prefix + text
             elif style == "hyphen":
                 text = text + (" -" if continues else "")
@@ -101,14 +108,25 @@ def write_midi(
     if key_signature_bytes is not None:
         conductor.append(mido.UnknownMetaMessage(type_byte=0x59, data=key_signature_bytes, time=0))
     if extra_tempo_bpm is not None:
-        conductor.append(mido.MetaMessage("set_tempo", tempo=max(1, min(16777215, int(6e7 / extra_tempo_bpm))), time=TPQ))
+        conductor.append(
+            mido.MetaMessage(
+                "set_tempo", tempo=max(1, min(16777215, int(6e7 / extra_tempo_bpm))), time=TPQ
+            )
+        )
     song.tracks.append(conductor)
 
     def timed_track(name: str, items: list[tuple[int, mido.Message]]) -> mido.MidiTrack:
         track = mido.MidiTrack()
         track.append(mido.MetaMessage("track_name", name=name, time=0))
         last = 0
-        for tick, message in sorted(items, key=lambda x: (x[0], x[1].type != "lyrics" and x[1].type != "text", x[1].type == "note_on")):
+        for tick, message in sorted(
+            items,
+            key=lambda x: (
+                x[0],
+                x[1].type != "lyrics" and x[1].type != "text",
+                x[1].type == "note_on",
+            ),
+        ):
             track.append(message.copy(time=tick - last))
             last = tick
         track.append(mido.MetaMessage("end_of_track", time=0))
@@ -117,18 +135,33 @@ def write_midi(
     onsets = spec.onsets()
     melody = []
     for onset, dur, pitch in zip(onsets, spec.durations, spec.pitches, strict=True):
-        melody.append((round(onset * TPQ), mido.Message("note_on", note=pitch, velocity=90, channel=0)))
-        melody.append((round((onset + dur) * TPQ), mido.Message("note_off", note=pitch, velocity=0, channel=0)))
+        melody.append(
+            (round(onset * TPQ), mido.Message("note_on", note=pitch, velocity=90, channel=0))
+        )
+        melody.append(
+            (
+                round((onset + dur) * TPQ),
+                mido.Message("note_off", note=pitch, velocity=0, channel=0),
+            )
+        )
     meta_type = "lyrics" if kind == "lyrics" else "text"
     all_stanzas = stanzas or [spec.lines]
     lyric_tracks = []
     header_events = [(0, mido.MetaMessage("text", text=h)) for h in headers]
     for n, lines in enumerate(all_stanzas):
         verse = SongSpec(
-            spec.pitches, spec.durations, lines, spec.rests, syllable_notes=spec.syllable_notes, syllable_beats=spec.syllable_beats
+            spec.pitches,
+            spec.durations,
+            lines,
+            spec.rests,
+            syllable_notes=spec.syllable_notes,
+            syllable_beats=spec.syllable_beats,
         )
         events = [
-            (max(0, round((beat + lyric_offset_beats) * TPQ)), mido.MetaMessage(meta_type, text=text))
+            (
+                max(0, round((beat + lyric_offset_beats) * TPQ)),
+                mido.MetaMessage(meta_type, text=text),
+            )
             for beat, text in _syllable_events(verse, style)
         ]
         lyric_tracks.append(events)
@@ -137,14 +170,27 @@ def write_midi(
         for n, events in enumerate(lyric_tracks[1:], start=2):
             song.tracks.append(timed_track(f"Verse {n}", events))
     else:  # all stanzas in the melody track, interleaved at the same times
-        song.tracks.append(timed_track("Melody", melody + header_events + [e for ev in lyric_tracks for e in ev]))
+        song.tracks.append(
+            timed_track("Melody", melody + header_events + [e for ev in lyric_tracks for e in ev])
+        )
     if accompaniment:
         chords = []
         for bar in range(int(np.ceil((onsets[-1] + spec.durations[-1]) / 4))):
             for pitch in (48, 52, 55):
-                chords.append((bar * 4 * TPQ, mido.Message("note_on", note=pitch, velocity=60, channel=1)))
-                chords.append(((bar * 4 + 4) * TPQ - 1, mido.Message("note_off", note=pitch, velocity=0, channel=1)))
-        song.tracks.append(timed_track("Piano", [(0, mido.Message("program_change", program=0, channel=1))] + chords))
+                chords.append(
+                    (bar * 4 * TPQ, mido.Message("note_on", note=pitch, velocity=60, channel=1))
+                )
+                chords.append(
+                    (
+                        (bar * 4 + 4) * TPQ - 1,
+                        mido.Message("note_off", note=pitch, velocity=0, channel=1),
+                    )
+                )
+        song.tracks.append(
+            timed_track(
+                "Piano", [(0, mido.Message("program_change", program=0, channel=1))] + chords
+            )
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     song.save(path)
     return path
@@ -156,7 +202,9 @@ def write_pretty_midi(path: Path, spec: SongSpec, program: int = 0) -> Path:
     instrument = pretty_midi.Instrument(program=program, name="Voice")
     spb = 60.0 / spec.tempo_bpm
     for onset, dur, pitch in zip(spec.onsets(), spec.durations, spec.pitches, strict=True):
-        instrument.notes.append(pretty_midi.Note(velocity=90, pitch=pitch, start=onset * spb, end=(onset + dur) * spb))
+        instrument.notes.append(
+            pretty_midi.Note(velocity=90, pitch=pitch, start=onset * spb, end=(onset + dur) * spb)
+        )
     pm.instruments.append(instrument)
     for beat, text in _syllable_events(spec, "rp026"):
         pm.lyrics.append(pretty_midi.Lyric(text, beat * spb))
@@ -193,7 +241,9 @@ def write_aligned_npy(path: Path, lines: list[list[str]], seed: int = 0) -> Path
     timing, notes = [], []
     for line in lines:
         timing.append([[0.5, 0.4, 440.0, 90.0] for _ in line])
-        notes.append([[float(rng.integers(55, 75)), float(rng.choice([0.5, 1.0])), 0.0] for _ in line])
+        notes.append(
+            [[float(rng.integers(55, 75)), float(rng.choice([0.5, 1.0])), 0.0] for _ in line]
+        )
     array = np.empty((1, 3), dtype=object)
     array[0, 0], array[0, 1], array[0, 2] = timing, notes, [list(line) for line in lines]
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,9 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def project_catalog(root: Path, env: str = "test", params: dict[str, dict] | None = None) -> DataCatalog:
+def project_catalog(
+    root: Path, env: str = "test", params: dict[str, dict] | None = None
+) -> DataCatalog:
     """conf/base + conf/<env>, data paths under ``root``, parameters (soft-merged with ``params``)."""
     loader = OmegaConfigLoader(
         conf_source=str(PROJECT / "conf"),
@@ -35,7 +37,9 @@ def project_catalog(root: Path, env: str = "test", params: dict[str, dict] | Non
         merge_strategy={"parameters": "soft"},
     )
     catalog = DataCatalog.from_config(_relocate(dict(loader["catalog"]), root))
-    parameters = _relocate(dict(loader["parameters"]), root)  # run folders (checkpoints, TensorBoard) too
+    parameters = _relocate(
+        dict(loader["parameters"]), root
+    )  # run folders (checkpoints, TensorBoard) too
     for key, values in (params or {}).items():
         parameters[key] = _merge(parameters.get(key, {}), values)
     for key, value in parameters.items():

@@ -26,7 +26,10 @@ def test_a_chorale_with_lyrics_becomes_a_midi_file_with_lines_and_words(corpus_r
     midi = read_midi((tmp_path / result.output).read_bytes())
     (stanza,) = extract_lyrics(midi.text_events).stanzas
     first_line = [s for s in stanza.syllables if s.line == 0]
-    assert join_syllables([s.text for s in first_line], [s.word_end for s in first_line]) == "Meine Seel’ erhebt den Herren;"
+    assert (
+        join_syllables([s.text for s in first_line], [s.word_end for s in first_line])
+        == "Meine Seel’ erhebt den Herren;"
+    )
     assert stanza.track == 1  # in the soprano's own track, beside its notes
     assert [t.name for t in midi.tracks][:1] == ["Soprano"]
 

@@ -41,12 +41,16 @@ def _chromium() -> str:
     if found:
         return found
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip("Chromium is not installed and cannot be installed here (needs root and apt-get)")
+        pytest.skip(
+            "Chromium is not installed and cannot be installed here (needs root and apt-get)"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
         if done.returncode != 0:
-            pytest.skip(f"Chromium could not be installed ({' '.join(command)}: {done.stderr.strip()[-300:]})")
+            pytest.skip(
+                f"Chromium could not be installed ({' '.join(command)}: {done.stderr.strip()[-300:]})"
+            )
     return shutil.which("chromium") or pytest.skip("Chromium installed but not found on PATH")
 
 
@@ -54,9 +58,13 @@ def _chromium() -> str:
 def served(tmp_path_factory):
     browser = _chromium()
     env = {**os.environ, "KEDRO_DISABLE_TELEMETRY": "1"}
-    build = subprocess.run([KEDRO, "viz", "build"], cwd=PROJECT, env=env, capture_output=True, text=True)
+    build = subprocess.run(
+        [KEDRO, "viz", "build"], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
     assert build.returncode == 0, build.stderr[-3000:]
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(PROJECT / "build"))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(PROJECT / "build")
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.RequestHandlerClass.log_message = lambda *args: None
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -67,7 +75,10 @@ def served(tmp_path_factory):
 
 def _page(browser: str, url: str, profile: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [browser, *FLAGS, f"--user-data-dir={profile}", *extra, url], capture_output=True, text=True, timeout=120
+        [browser, *FLAGS, f"--user-data-dir={profile}", *extra, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -80,7 +91,13 @@ def test_every_pipelines_nodes_appear_in_the_rendered_page(served):
     for name, pipeline in pipelines.items():
         page = _page(browser, f"{base}/?pid={name}&expandAllPipelines=true", profile, "--dump-dom")
         assert page.returncode == 0, page.stderr[-2000:]
-        missing = sorted({n.name.split(".")[-1] for n in pipeline.nodes if n.name.split(".")[-1] not in page.stdout})
+        missing = sorted(
+            {
+                n.name.split(".")[-1]
+                for n in pipeline.nodes
+                if n.name.split(".")[-1] not in page.stdout
+            }
+        )
         assert not missing, f"pipeline {name}: {missing} not in the rendered page"
         namespaces = {n.namespace for n in pipeline.nodes if n.namespace}
         assert all(ns in page.stdout for ns in namespaces), name
@@ -91,6 +108,11 @@ def test_a_screenshot_of_the_lineage_graph_is_saved(served):
     target = PROJECT / "data" / "08_reporting" / "lineage.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
-    shot = _page(browser, f"{base}/?pid=__default__&expandAllPipelines=true", profile, f"--screenshot={target}")
+    shot = _page(
+        browser,
+        f"{base}/?pid=__default__&expandAllPipelines=true",
+        profile,
+        f"--screenshot={target}",
+    )
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert target.stat().st_size > 50_000 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -21,7 +21,23 @@ def crashed(x: int, err: BaseException) -> str:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_results_come_back_in_order_and_errors_go_to_the_callback(workers):
-    items = [i for i in range(20) if workers > 1 or i != 13]  # in-process, 13 would end the test run
-    results = list(ordered_map(square_or_die, items, workers=workers, on_crash=crashed, progress=False, window_per_worker=2))
-    expected = [crashed(i, ValueError()) if i == 7 else (f"lost {i}: BrokenProcessPool" if i == 13 else i * i) for i in items]
+    items = [
+        i for i in range(20) if workers > 1 or i != 13
+    ]  # in-process, 13 would end the test run
+    results = list(
+        ordered_map(
+            square_or_die,
+            items,
+            workers=workers,
+            on_crash=crashed,
+            progress=False,
+            window_per_worker=2,
+        )
+    )
+    expected = [
+        crashed(i, ValueError())
+        if i == 7
+        else (f"lost {i}: BrokenProcessPool" if i == 13 else i * i)
+        for i in items
+    ]
     assert results == expected

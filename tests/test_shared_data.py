@@ -22,13 +22,21 @@ pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 def real(tmp_path_factory):
     for name in ("karaoke_tiny", "midi_examples", "hymns", "yu_lmd_sentence", "lyrics_corpus"):
         shared_folder(name)
-    catalog = project_catalog(tmp_path_factory.mktemp("shared"), params={"ingest": {"workers": 2, "files_per_part": 128}})
-    catalog["raw_midi"] = RawFolderDataset(str(SHARED_DATA), include=["karaoke_tiny", "midi_examples", "hymns"], required=True)
-    catalog["raw_aligned_npy"] = RawFolderDataset(str(SHARED_DATA / "yu_lmd_sentence"), required=True)
+    catalog = project_catalog(
+        tmp_path_factory.mktemp("shared"), params={"ingest": {"workers": 2, "files_per_part": 128}}
+    )
+    catalog["raw_midi"] = RawFolderDataset(
+        str(SHARED_DATA), include=["karaoke_tiny", "midi_examples", "hymns"], required=True
+    )
+    catalog["raw_aligned_npy"] = RawFolderDataset(
+        str(SHARED_DATA / "yu_lmd_sentence"), required=True
+    )
     catalog["raw_lyric_text"] = RawFolderDataset(str(SHARED_DATA / "lyrics_corpus"), required=True)
     SequentialRunner().run(ingest_pipeline() + note_features_pipeline(), catalog)
     songs = catalog.load("songs").to_pandas()
-    songs["folder"] = songs["path"].str.split("/").str[0].where(songs["source"] == "midi", songs["source"])
+    songs["folder"] = (
+        songs["path"].str.split("/").str[0].where(songs["source"] == "midi", songs["source"])
+    )
     return catalog, songs
 
 
@@ -37,7 +45,9 @@ def test_karaoke_files_all_parse_and_their_text_event_lyrics_are_read(real):
     karaoke = songs[songs["folder"] == "karaoke_tiny"]
     assert len(karaoke) == 152  # every .mid, the one pretty_midi refuses included
     champions = karaoke[karaoke["path"].str.endswith("We_are_the_champions2.mid")].iloc[0]
-    assert "invalid key signature ignored" in champions["warnings"] and champions["n_syllables"] > 100
+    assert (
+        "invalid key signature ignored" in champions["warnings"] and champions["n_syllables"] > 100
+    )
     assert (karaoke["lyrics_kind"] == "text").sum() > 100  # most karaoke lyrics are text events
     assert (karaoke["n_syllables"] > 0).mean() > 0.97
     assert set(karaoke["encoding"]) >= {"ascii", "cp1252"}

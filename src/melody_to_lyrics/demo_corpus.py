@@ -96,11 +96,15 @@ def _verses(part) -> dict[int, list[tuple[float, float, object, bool]]]:
         for index, lyric in enumerate(note.lyrics):
             if lyric.text and lyric.text.strip():
                 number = lyric.number or index + 1
-                verses.setdefault(number, []).append((offset, float(note.quarterLength), lyric, fermata))
+                verses.setdefault(number, []).append(
+                    (offset, float(note.quarterLength), lyric, fermata)
+                )
     return verses
 
 
-def lyric_texts(sung: list[tuple[float, float, object, bool]]) -> tuple[list[tuple[float, str]], int]:
+def lyric_texts(
+    sung: list[tuple[float, float, object, bool]],
+) -> tuple[list[tuple[float, str]], int]:
     """RP-026 lyric event texts (offset, text) for one verse, and its number of lines."""
     events, lines, in_line = [], 0, 0
     for k, (offset, length, lyric, fermata) in enumerate(sung):
@@ -110,7 +114,9 @@ def lyric_texts(sung: list[tuple[float, float, object, bool]]) -> tuple[list[tup
         next_offset = sung[k + 1][0] if k + 1 < len(sung) else None
         rest_after = next_offset is not None and next_offset - (offset + length) >= 1.0
         line_end = k + 1 == len(sung) or (
-            not continues and in_line >= 3 and (fermata or text.endswith(LINE_PUNCTUATION) or rest_after)
+            not continues
+            and in_line >= 3
+            and (fermata or text.endswith(LINE_PUNCTUATION) or rest_after)
         )
         suffix = "" if continues else " "
         if line_end:
@@ -138,7 +144,9 @@ def convert_piece(path: Path, root: Path, out: Path) -> PieceResult:
                 break
         data = midi.translate.streamToMidiFile(score).writestr()
         song = mido.MidiFile(file=io.BytesIO(data), charset="utf-8")
-        for track in song.tracks:  # music21 writes only the first lyric, unstructured: ours replace it
+        for (
+            track
+        ) in song.tracks:  # music21 writes only the first lyric, unstructured: ours replace it
             _drop_lyrics(track)
         if sung_index is not None:
             ticks = song.ticks_per_beat
@@ -191,11 +199,14 @@ def _insert_lyrics(track: mido.MidiTrack, lyrics: list[tuple[int, str]]) -> None
     end = [(t, m) for t, m in timed if m.type == "end_of_track"]
     body = [(t, m) for t, m in timed if m.type != "end_of_track"]
     merged = sorted(
-        [(t, 0, mido.MetaMessage("lyrics", text=text)) for t, text in lyrics] + [(t, 1, m) for t, m in body],
+        [(t, 0, mido.MetaMessage("lyrics", text=text)) for t, text in lyrics]
+        + [(t, 1, m) for t, m in body],
         key=lambda x: (x[0], x[1]),
     )
     last = max([t for t, _, _ in merged] + [t for t, _ in end] or [0])
-    track[:] = _relative([(t, m) for t, _, m in merged] + [(last, mido.MetaMessage("end_of_track"))])
+    track[:] = _relative(
+        [(t, m) for t, _, m in merged] + [(last, mido.MetaMessage("end_of_track"))]
+    )
 
 
 def _lyric_track(name: str, lyrics: list[tuple[int, str]]) -> mido.MidiTrack:
@@ -220,7 +231,9 @@ def _convert(item: tuple[Path, Path, Path]) -> PieceResult:
     return convert_piece(*item)
 
 
-def build(out: Path, *, workers: int = 2, limit: int | None = None, progress: bool = True) -> list[PieceResult]:
+def build(
+    out: Path, *, workers: int = 2, limit: int | None = None, progress: bool = True
+) -> list[PieceResult]:
     """Write the demo corpus under ``out`` and a manifest; returns one result per piece."""
     root, files = corpus_files()
     if limit is not None:
@@ -229,14 +242,25 @@ def build(out: Path, *, workers: int = 2, limit: int | None = None, progress: bo
     (out / MARKER).unlink(missing_ok=True)
     items = [(path, root, out) for path in files]
     results = list(
-        ordered_map(_convert, items, workers=workers, on_crash=_skipped, total=len(items), desc="demo corpus", unit="piece", progress=progress)
+        ordered_map(
+            _convert,
+            items,
+            workers=workers,
+            on_crash=_skipped,
+            total=len(items),
+            desc="demo corpus",
+            unit="piece",
+            progress=progress,
+        )
     )
     manifest = {
         "licence": LICENCE,
         "music21_corpus": str(root),
         "pieces": [asdict(r) for r in results],
     }
-    (out / "demo_corpus_manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
+    (out / "demo_corpus_manifest.json").write_text(
+        json.dumps(manifest, indent=1, ensure_ascii=False)
+    )
     (out / MARKER).write_text("complete\n")
     return results
 
@@ -245,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("data/01_raw"))
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--limit", type=int, default=None, help="only the first N pieces (for a quick try)")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="only the first N pieces (for a quick try)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     results = build(args.out, workers=args.workers, limit=args.limit)

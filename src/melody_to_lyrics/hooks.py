@@ -16,10 +16,14 @@ from melody_to_lyrics.training.distributed import rank_of_this_process
 
 class ValidationHooks:
     @hook_impl
-    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any
+    ) -> None:
         """Validate every parameter block the pipeline reads, and that required raw folders exist."""
         inputs = pipeline.inputs()
-        keys = {name.split(":", 1)[1].split(".", 1)[0] for name in inputs if name.startswith("params:")}
+        keys = {
+            name.split(":", 1)[1].split(".", 1)[0] for name in inputs if name.startswith("params:")
+        }
         for key in sorted(keys & PARAMETER_MODELS.keys()):
             validate(key, catalog.load(f"params:{key}"))
         for name in sorted(inputs):
@@ -38,7 +42,9 @@ class DistributedHooks:
     """
 
     @hook_impl
-    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any) -> None:
+    def before_pipeline_run(
+        self, run_params: dict[str, Any], pipeline: Pipeline, catalog: Any
+    ) -> None:
         rank = rank_of_this_process()
         if rank == 0:
             return

@@ -39,7 +39,9 @@ def syllables_for_notes(text: str, n_notes: int, language: str = "en_US") -> lis
             events[note] = piece + (" " if ends else "")
     else:
         for note in range(n_notes):
-            group = pieces[int(np.floor(note * m / n_notes)) : int(np.floor((note + 1) * m / n_notes))]
+            group = pieces[
+                int(np.floor(note * m / n_notes)) : int(np.floor((note + 1) * m / n_notes))
+            ]
             events[note] = "".join(piece + (" " if ends else "") for piece, ends in group)
     last = max(i for i, e in enumerate(events) if e)
     events[last] = events[last].rstrip() + "\r"
@@ -58,7 +60,9 @@ def write_karaoke(original: bytes, lines: list[tuple[np.ndarray, list[str]]]) ->
         lyric_texts = sum(1 for m in track if m.type == "text" and not is_header(m.text))
         kept, carry = [], 0
         for message in track:
-            if message.type == "lyrics" or (message.type == "text" and lyric_texts >= 8 and not is_header(message.text)):
+            if message.type == "lyrics" or (
+                message.type == "text" and lyric_texts >= 8 and not is_header(message.text)
+            ):
                 carry += message.time
                 continue
             kept.append(message.copy(time=message.time + carry))

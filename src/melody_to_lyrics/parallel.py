@@ -38,7 +38,9 @@ def ordered_map(
     ``workers <= 1`` runs in this process (no pool), which is easier to debug and profile.
     ``fn`` and the items must be picklable; ``fn`` should catch its own expected errors.
     """
-    bar = tqdm(total=total, desc=desc, unit=unit, disable=not progress, mininterval=1.0, dynamic_ncols=True)
+    bar = tqdm(
+        total=total, desc=desc, unit=unit, disable=not progress, mininterval=1.0, dynamic_ncols=True
+    )
     try:
         if workers <= 1:
             for item in items:

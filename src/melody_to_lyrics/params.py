@@ -31,7 +31,9 @@ class IngestParams(_Strict):
     max_note_beats: float = Field(16.0, gt=0, description="longer notes are shortened to this")
     min_bpm: float = Field(20.0, gt=0)
     max_bpm: float = Field(400.0, gt=0)
-    min_lyric_syllables: int = Field(8, ge=1, description="fewer text events in a track are not lyrics")
+    min_lyric_syllables: int = Field(
+        8, ge=1, description="fewer text events in a track are not lyrics"
+    )
     progress: bool = True
 
     @field_validator("workers")
@@ -52,7 +54,9 @@ class IngestParams(_Strict):
         return (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
 
     def parse_options(self) -> ParseOptions:
-        return ParseOptions(self.max_note_beats, self.min_bpm, self.max_bpm, self.min_lyric_syllables)
+        return ParseOptions(
+            self.max_note_beats, self.min_bpm, self.max_bpm, self.min_lyric_syllables
+        )
 
 
 def _increasing(values: list[float], name: str, allow_zero: bool) -> list[float]:
@@ -69,7 +73,9 @@ class SplitParams(_Strict):
     validation: float = Field(0.1, ge=0, lt=0.5)
     test: float = Field(0.1, ge=0, lt=0.5)
     seed: int = 20231210
-    min_shared: float = Field(0.5, gt=0, le=1, description="share of word shingles two duplicates share")
+    min_shared: float = Field(
+        0.5, gt=0, le=1, description="share of word shingles two duplicates share"
+    )
     shingle_words: int = Field(4, ge=1, description="words per shingle")
     max_shingle_songs: int = Field(50, ge=2, description="shingles in more songs are no evidence")
 
@@ -88,7 +94,9 @@ class NoteFeatureParams(_Strict):
     min_inferred_line_syllables: int = Field(4, ge=1)
     max_inferred_line_syllables: int = Field(16, ge=2)
     min_melody_notes: int = Field(16, ge=1)
-    word_languages: list[str] = Field(["en"], min_length=1, description="wordfreq languages for joining syllables")
+    word_languages: list[str] = Field(
+        ["en"], min_length=1, description="wordfreq languages for joining syllables"
+    )
     workers: int = Field(1, ge=1)
     split: SplitParams = SplitParams()
 
@@ -115,11 +123,18 @@ class NoteFeatureParams(_Strict):
     @model_validator(mode="after")
     def _line_lengths(self) -> NoteFeatureParams:
         if self.min_inferred_line_syllables > self.max_inferred_line_syllables:
-            raise ValueError("min_inferred_line_syllables must not exceed max_inferred_line_syllables")
+            raise ValueError(
+                "min_inferred_line_syllables must not exceed max_inferred_line_syllables"
+            )
         return self
 
     def quantiser(self) -> Quantiser:
-        return Quantiser(tuple(self.duration_bins), tuple(self.rest_bins), self.steps_per_beat, self.max_bar_beats)
+        return Quantiser(
+            tuple(self.duration_bins),
+            tuple(self.rest_bins),
+            self.steps_per_beat,
+            self.max_bar_beats,
+        )
 
     def feature_options(self) -> FeatureOptions:
         return FeatureOptions(
@@ -137,12 +152,16 @@ class NoteFeatureParams(_Strict):
 
 
 class TokeniseParams(_Strict):
-    vocab_size: int = Field(4000, ge=300, le=250_000, description="BPE vocabulary, special tokens included")
+    vocab_size: int = Field(
+        4000, ge=300, le=250_000, description="BPE vocabulary, special tokens included"
+    )
     lowercase: bool = True
     min_frequency: int = Field(2, ge=1)
     scheme: Literal["shifted", "bos_prefix"] = Field("shifted", description="decoder input scheme")
     max_len: int = Field(24, ge=2, le=1024, description="token positions of a decoder pair")
-    max_notes: int = Field(64, ge=2, le=4096, description="notes of an encoder window or a joint segment")
+    max_notes: int = Field(
+        64, ge=2, le=4096, description="notes of an encoder window or a joint segment"
+    )
     min_window_notes: int = Field(8, ge=1)
 
 
@@ -156,7 +175,9 @@ class ModelParams(_Strict):
     @model_validator(mode="after")
     def _heads(self) -> ModelParams:
         if self.d_model % self.n_heads:
-            raise ValueError(f"d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})")
+            raise ValueError(
+                f"d_model ({self.d_model}) must be a multiple of n_heads ({self.n_heads})"
+            )
         return self
 
 
@@ -210,8 +231,12 @@ class JointStageParams(_Stage):
     encoder: ModelParams = ModelParams()
     decoder: ModelParams = ModelParams()
     init_from_pretrained: bool = True
-    context_len: int = Field(16, ge=0, le=256, description="tokens of the previous line the model reads (0: none)")
-    context_rate: float = Field(0.5, ge=0, le=1, description="share of training lines given their previous line")
+    context_len: int = Field(
+        16, ge=0, le=256, description="tokens of the previous line the model reads (0: none)"
+    )
+    context_rate: float = Field(
+        0.5, ge=0, le=1, description="share of training lines given their previous line"
+    )
 
 
 class AblationParams(_Stage):
@@ -234,7 +259,9 @@ class EvaluateParams(_Strict):
     top_p: float = Field(0.9, gt=0, le=1)
     repetition_penalty: float = Field(1.0, ge=1.0)
     length_control: bool = True
-    syllable_language: str = Field("en_US", description="pyphen language for words outside the CMU dictionary")
+    syllable_language: str = Field(
+        "en_US", description="pyphen language for words outside the CMU dictionary"
+    )
     samples: int = Field(200, ge=0, description="rows of the sample generations CSV")
     seed: int = 0
     device: str = "auto"
@@ -293,6 +320,10 @@ def validate(key: str, value: object) -> BaseModel:
         problems = []
         for e in err.errors():
             where = ".".join(str(p) for p in (key, *e["loc"]))
-            got = f" (got {e['input']!r})" if "input" in e and not isinstance(e["input"], dict) else ""
+            got = (
+                f" (got {e['input']!r})"
+                if "input" in e and not isinstance(e["input"], dict)
+                else ""
+            )
             problems.append(f"{where}: {e['msg']}{got}")
         raise ParameterError("invalid parameter " + "; ".join(problems)) from None

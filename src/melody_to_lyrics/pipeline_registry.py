@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from kedro.pipeline import Pipeline
 
-from melody_to_lyrics.pipelines import bos_ablation, evaluate, generate, ingest, note_features, tokenise, training
+from melody_to_lyrics.pipelines import (
+    bos_ablation,
+    evaluate,
+    generate,
+    ingest,
+    note_features,
+    tokenise,
+    training,
+)
 
 
 def register_pipelines() -> dict[str, Pipeline]:

@@ -18,8 +18,13 @@ class Ragged:
     offsets: np.ndarray  # (rows + 1,) int64, starting at 0
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Sequence | np.ndarray], dtype=np.int32, width: int | None = None) -> Ragged:
-        arrays = [np.asarray(r, dtype=dtype).reshape(-1, width) if width else np.asarray(r, dtype=dtype) for r in rows]
+    def from_rows(
+        cls, rows: Iterable[Sequence | np.ndarray], dtype=np.int32, width: int | None = None
+    ) -> Ragged:
+        arrays = [
+            np.asarray(r, dtype=dtype).reshape(-1, width) if width else np.asarray(r, dtype=dtype)
+            for r in rows
+        ]
         lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         empty = np.zeros((0, width) if width else 0, dtype=dtype)
@@ -37,7 +42,11 @@ class Ragged:
 
     def take(self, rows: np.ndarray) -> Ragged:
         """The chosen rows, in the given order."""
-        return Ragged.from_rows([self[int(i)] for i in rows], dtype=self.values.dtype, width=self.values.shape[1] if self.values.ndim == 2 else None)
+        return Ragged.from_rows(
+            [self[int(i)] for i in rows],
+            dtype=self.values.dtype,
+            width=self.values.shape[1] if self.values.ndim == 2 else None,
+        )
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}.values": self.values, f"{prefix}.offsets": self.offsets}

@@ -14,7 +14,11 @@ CONFIG_LOADER_ARGS = {
 }
 
 # kedro 1.7 calls an omegaconf API that omegaconf 2.4 deprecates; the warning is not ours to fix.
-warnings.filterwarnings("ignore", message=r"register_new_resolver\(\) is deprecated", category=UserWarning)
+warnings.filterwarnings(
+    "ignore", message=r"register_new_resolver\(\) is deprecated", category=UserWarning
+)
 # Training stages are Kedro namespaces; joint_train reads the two pretraining stages' models
 # ("encoder_pretrain.model"), which Kedro warns about although it is what namespaces are for.
-warnings.filterwarnings("ignore", message=r"One or more dataset names contain '\.' characters", category=UserWarning)
+warnings.filterwarnings(
+    "ignore", message=r"One or more dataset names contain '\.' characters", category=UserWarning
+)

@@ -49,7 +49,14 @@ class SongLyrics:
 
 
 class Songwriter:
-    def __init__(self, model: MelodyToLyrics, tokenizer: Tokenizer, features: FeatureOptions, options: WritingOptions = WritingOptions(), device: torch.device = torch.device("cpu")):
+    def __init__(
+        self,
+        model: MelodyToLyrics,
+        tokenizer: Tokenizer,
+        features: FeatureOptions,
+        options: WritingOptions = WritingOptions(),
+        device: torch.device = torch.device("cpu"),
+    ):
         self.model = model.eval().to(device)
         self.tokenizer = tokenizer
         self.features = features
@@ -58,14 +65,22 @@ class Songwriter:
         self.joiner = WordJoiner()
 
     def _line(self, notes, previous: list[int] | None, target: int) -> dict:
-        segment = torch.as_tensor(notes[: self.model.config.encoder.max_notes], dtype=torch.long)[None].to(self.device)
+        segment = torch.as_tensor(notes[: self.model.config.encoder.max_notes], dtype=torch.long)[
+            None
+        ].to(self.device)
         context = None
         if previous and self.options.use_previous_line and self.model.config.context_len:
             context = torch.tensor([previous or [PAD_ID]], device=self.device)
         memory, mask = self.model.encode(segment, context)
-        control = length_control(self.tokenizer, [target], self.options.language) if self.options.length_control else None
+        control = (
+            length_control(self.tokenizer, [target], self.options.language)
+            if self.options.length_control
+            else None
+        )
         prompt = torch.full((1, 1), BOS_ID, dtype=torch.long, device=self.device)
-        (result,) = generate(self.model.decoder, prompt, self.options.generation, memory, mask, control)
+        (result,) = generate(
+            self.model.decoder, prompt, self.options.generation, memory, mask, control
+        )
         return result
 
     def write(self, name: str, data: bytes) -> SongLyrics:

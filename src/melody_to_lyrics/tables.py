@@ -102,7 +102,9 @@ def frame_from_columns(columns: dict[str, Sequence | np.ndarray], schema: Schema
     for name, dtype in schema.items():
         values = columns[name]
         if dtype == "object":
-            series = pd.Series(list(values) if not isinstance(values, list) else values, dtype=object)
+            series = pd.Series(
+                list(values) if not isinstance(values, list) else values, dtype=object
+            )
         else:
             series = pd.Series(values, dtype=dtype)
         data[name] = series
@@ -160,7 +162,8 @@ class TableParts:
     def __len__(self) -> int:
         """Number of rows, read from parquet metadata without loading the data."""
         return sum(
-            pq.ParquetFile(p).metadata.num_rows if isinstance(p, Path) else len(p) for p in self._parts
+            pq.ParquetFile(p).metadata.num_rows if isinstance(p, Path) else len(p)
+            for p in self._parts
         )
 
     @property

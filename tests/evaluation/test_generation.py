@@ -39,7 +39,9 @@ def test_no_token_is_ever_emitted_after_eos():
     model = model_that_ends_after(4)
     prompt = torch.tensor([[5], [6]])
     for strategy in ("greedy", "beam", "nucleus"):
-        results = generate(model, prompt, GenerationConfig(strategy=strategy, max_len=12, beam_size=3, top_p=0.5))
+        results = generate(
+            model, prompt, GenerationConfig(strategy=strategy, max_len=12, beam_size=3, top_p=0.5)
+        )
         for result in results:
             assert result["ended"] and result["tokens"] == [7, 7, 7], strategy
 
@@ -47,7 +49,10 @@ def test_no_token_is_ever_emitted_after_eos():
 def test_the_length_cap_ends_a_line_without_eos():
     model = model_that_ends_after(100)
     results = generate(model, torch.tensor([[5]]), GenerationConfig(strategy="greedy", max_len=6))
-    assert results[0] == {"tokens": [7] * 6, "ended": False}  # prompt + 5 fed positions predict 6 tokens
+    assert results[0] == {
+        "tokens": [7] * 6,
+        "ended": False,
+    }  # prompt + 5 fed positions predict 6 tokens
 
 
 def test_beam_of_one_and_a_tiny_nucleus_are_greedy():
@@ -55,8 +60,14 @@ def test_beam_of_one_and_a_tiny_nucleus_are_greedy():
     decoder = LyricDecoder(tiny_decoder()).eval()
     prompt = torch.tensor([[5], [9], [11]])
     greedy = generate(decoder, prompt, GenerationConfig(strategy="greedy", max_len=10))
-    beam = generate(decoder, prompt, GenerationConfig(strategy="beam", max_len=10, beam_size=1, length_penalty=0.0))
-    nucleus = generate(decoder, prompt, GenerationConfig(strategy="nucleus", max_len=10, top_p=1e-6))
+    beam = generate(
+        decoder,
+        prompt,
+        GenerationConfig(strategy="beam", max_len=10, beam_size=1, length_penalty=0.0),
+    )
+    nucleus = generate(
+        decoder, prompt, GenerationConfig(strategy="nucleus", max_len=10, top_p=1e-6)
+    )
     assert [r["tokens"] for r in beam] == [r["tokens"] for r in greedy]
     assert [r["tokens"] for r in nucleus] == [r["tokens"] for r in greedy]
 
@@ -73,22 +84,44 @@ def test_beam_search_finds_a_sequence_at_least_as_likely_as_greedy():
         return sum(float(logits[i, t]) for i, t in enumerate(targets))
 
     greedy = generate(decoder, prompt, GenerationConfig(strategy="greedy", max_len=6))
-    beam = generate(decoder, prompt, GenerationConfig(strategy="beam", max_len=6, beam_size=6, length_penalty=0.0))
+    beam = generate(
+        decoder,
+        prompt,
+        GenerationConfig(strategy="beam", max_len=6, beam_size=6, length_penalty=0.0),
+    )
     for row in range(2):
         if greedy[row]["ended"] and beam[row]["ended"]:
-            assert log_probability(beam[row]["tokens"], row) >= log_probability(greedy[row]["tokens"], row) - 1e-4
+            assert (
+                log_probability(beam[row]["tokens"], row)
+                >= log_probability(greedy[row]["tokens"], row) - 1e-4
+            )
 
 
 def test_length_control_holds_eos_until_the_syllable_target():
     model = model_that_ends_after(2)  # would end after one token
-    control = LengthControl([4, 2], count=len, starts_word=torch.zeros(64, dtype=torch.bool))  # one syllable a token
-    results = generate(model, torch.tensor([[5], [5]]), GenerationConfig(max_len=12), length_control=control)
+    control = LengthControl(
+        [4, 2], count=len, starts_word=torch.zeros(64, dtype=torch.bool)
+    )  # one syllable a token
+    results = generate(
+        model, torch.tensor([[5], [5]]), GenerationConfig(max_len=12), length_control=control
+    )
     assert [len(r["tokens"]) for r in results] == [4, 2] and all(r["ended"] for r in results)
 
 
 def test_nearest_melody_retrieval_finds_the_identical_segment():
     rng = np.random.default_rng(0)
-    segments = [np.stack([rng.integers(50, 80, n), rng.integers(0, 12, n), rng.integers(0, 10, n), rng.integers(0, 32, n)], 1) for n in (5, 9, 14, 20)]
+    segments = [
+        np.stack(
+            [
+                rng.integers(50, 80, n),
+                rng.integers(0, 12, n),
+                rng.integers(0, 10, n),
+                rng.integers(0, 32, n),
+            ],
+            1,
+        )
+        for n in (5, 9, 14, 20)
+    ]
     train = Ragged.from_rows(segments, dtype=np.int16, width=4)
     query = Ragged.from_rows([segments[2], segments[0]], dtype=np.int16, width=4)
     assert nearest_melody(train, query, VOCAB_SIZES).tolist() == [2, 0]

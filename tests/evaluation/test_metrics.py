@@ -26,14 +26,22 @@ def test_distinct_n_counts_distinct_ngrams_over_all_ngrams():
 def test_first_word_share_and_entropy():
     stats = first_word_stats(["I love you", "i want it", "You go", "..."])
     assert stats["first_word"] == "i" and stats["first_word_share"] == 2 / 3
-    assert stats["first_word_entropy_bits"] == pytest.approx(-(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3))
+    assert stats["first_word_entropy_bits"] == pytest.approx(
+        -(2 / 3) * math.log2(2 / 3) - (1 / 3) * math.log2(1 / 3)
+    )
     collapsed = first_word_stats(["i a", "i b", "i c"])
     assert collapsed["first_word_share"] == 1.0 and collapsed["first_word_entropy_bits"] == 0.0
 
 
 @pytest.mark.parametrize(
     ("text", "syllables"),
-    [("Twinkle twinkle little star", 7), ("How I wonder what you are", 7), ("Hallelujah", 4), ("I'm everybody's darling", 7), ("", 0)],
+    [
+        ("Twinkle twinkle little star", 7),
+        ("How I wonder what you are", 7),
+        ("Hallelujah", 4),
+        ("I'm everybody's darling", 7),
+        ("", 0),
+    ],
 )
 def test_syllables_of_english_lines(text, syllables):
     assert count_syllables(text) == syllables
@@ -45,7 +53,10 @@ def test_syllables_of_other_languages_come_from_hyphenation():
 
 def test_syllable_alignment_against_the_notes_of_each_line():
     result = syllable_alignment(["Twinkle twinkle little star", "How I wonder"], [7, 6])
-    assert result == {"syllable_error_mean": 1.0, "syllable_exact_rate": 0.5}  # errors 0 and |4 - 6|
+    assert result == {
+        "syllable_error_mean": 1.0,
+        "syllable_exact_rate": 0.5,
+    }  # errors 0 and |4 - 6|
 
 
 def test_bleu_and_chrf_are_100_for_identical_and_0_for_disjoint_lines():

@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from melody_to_lyrics.features.alignment import align_syllables, estimate_offset, infer_lines, line_span
+from melody_to_lyrics.features.alignment import (
+    align_syllables,
+    estimate_offset,
+    infer_lines,
+    line_span,
+)
 
 
 def test_one_syllable_per_note_in_order():
@@ -18,7 +23,9 @@ def test_melisma_leaves_notes_between_syllables_unclaimed():
 
 def test_crowded_syllables_get_the_assignment_with_most_matches():
     # greedy would give the middle syllable the second note and leave the last one without
-    assert align_syllables(np.array([116.5, 116.75, 117.0]), np.array([116.5, 117.0]), 0.25).tolist() == [0, -1, 1]
+    assert align_syllables(
+        np.array([116.5, 116.75, 117.0]), np.array([116.5, 117.0]), 0.25
+    ).tolist() == [0, -1, 1]
 
 
 def test_a_syllable_far_from_any_note_is_unaligned():
@@ -46,9 +53,13 @@ def test_lines_are_inferred_at_punctuation_and_rests():
     ends_known = [False, True, True, True, True, True, True, False, False, True]
     starts = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], dtype=float)
     ends = starts + 1
-    lines = infer_lines(texts, ends_known, np.arange(10), starts, ends, min_syllables=3, max_syllables=16)
+    lines = infer_lines(
+        texts, ends_known, np.arange(10), starts, ends, min_syllables=3, max_syllables=16
+    )
     assert lines.tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 1, 1]
     starts_with_rest = starts.copy()
     starts_with_rest[6:] += 2  # a two-beat rest before "the"
-    lines = infer_lines(texts, ends_known, np.arange(10), starts_with_rest, starts_with_rest + 1, min_syllables=2)
+    lines = infer_lines(
+        texts, ends_known, np.arange(10), starts_with_rest, starts_with_rest + 1, min_syllables=2
+    )
     assert lines.tolist() == [0, 0, 0, 0, 1, 1, 2, 2, 2, 2]

@@ -22,7 +22,9 @@ def notes(starts, durations=None, pitches=None):
 
 
 def test_monophonic_keeps_the_top_note_and_cuts_overlaps():
-    chordal = Notes(np.array([60, 64, 67, 62]), np.array([0.0, 0.0, 0.0, 0.5]), np.array([1.0, 1.0, 1.0, 1.5]))
+    chordal = Notes(
+        np.array([60, 64, 67, 62]), np.array([0.0, 0.0, 0.0, 0.5]), np.array([1.0, 1.0, 1.0, 1.5])
+    )
     mono = monophonic(chordal)
     assert mono.pitch.tolist() == [67, 62]
     assert mono.end.tolist() == [0.5, 1.5]
@@ -55,12 +57,19 @@ def test_a_line_may_take_its_notes_from_another_track_in_a_duet():
 
 def test_lyricless_heuristic_prefers_a_named_single_line_in_singing_range():
     tracks = {
-        0: notes(np.repeat(np.arange(0, 20, 2.0), 3), np.full(30, 2.0), np.tile([48, 52, 55], 10)),  # chords
+        0: notes(
+            np.repeat(np.arange(0, 20, 2.0), 3), np.full(30, 2.0), np.tile([48, 52, 55], 10)
+        ),  # chords
         1: notes(np.arange(0, 20, 0.5), np.full(40, 0.5), 64 + np.arange(40) % 8),  # a tune
         2: notes(np.arange(0, 20, 1.0), np.full(20, 1.0), np.full(20, 36)),  # bass
     }
     assert polyphony(tracks[0]) > 0.5 and polyphony(tracks[1]) == 0.0
-    assert guess_melody_track(tracks, {0: "Strings", 1: "", 2: "Bass"}, {0: 48, 1: 0, 2: 33}, min_notes=16) == 1
+    assert (
+        guess_melody_track(
+            tracks, {0: "Strings", 1: "", 2: "Bass"}, {0: 48, 1: 0, 2: 33}, min_notes=16
+        )
+        == 1
+    )
     # between two single lines in the same range, the name decides
     tracks[3] = notes(np.arange(0, 20, 0.5), np.full(40, 0.5), 66 + np.arange(40) % 5)
     assert guess_melody_track(tracks, {1: "Guitar", 3: "Melody"}, {}, min_notes=16) == 3

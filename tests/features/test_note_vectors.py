@@ -2,14 +2,31 @@
 
 import numpy as np
 
-from melody_to_lyrics.features.note_vectors import Quantiser, bar_positions, nearest_bin, note_vectors
+from melody_to_lyrics.features.note_vectors import (
+    Quantiser,
+    bar_positions,
+    nearest_bin,
+    note_vectors,
+)
 
-Q = Quantiser(duration_bins=(0.25, 0.5, 1.0, 2.0, 4.0), rest_bins=(0.0, 0.5, 1.0, 2.0), steps_per_beat=4, max_bar_beats=8)
+Q = Quantiser(
+    duration_bins=(0.25, 0.5, 1.0, 2.0, 4.0),
+    rest_bins=(0.0, 0.5, 1.0, 2.0),
+    steps_per_beat=4,
+    max_bar_beats=8,
+)
 
 
 def test_durations_take_the_nearest_bin_on_a_log_scale():
     # on a log2 scale 0.7 is nearer 0.5 (0.49 octaves) than 1.0 (0.51), 1.5 nearer 2.0 than 1.0
-    assert nearest_bin(np.array([0.25, 0.3, 0.7, 1.5, 3.0, 100.0]), Q.duration_bins).tolist() == [0, 0, 1, 3, 4, 4]
+    assert nearest_bin(np.array([0.25, 0.3, 0.7, 1.5, 3.0, 100.0]), Q.duration_bins).tolist() == [
+        0,
+        0,
+        1,
+        3,
+        4,
+        4,
+    ]
 
 
 def test_rests_below_half_the_smallest_bin_are_no_rest():

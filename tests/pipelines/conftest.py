@@ -15,7 +15,9 @@ def prepared(tmp_path_factory):
     root = tmp_path_factory.mktemp("prepared")
     build_corpus(root, root / "pwned")
     catalog = project_catalog(root)
-    SequentialRunner().run(ingest_pipeline() + note_features_pipeline() + tokenise.create_pipeline(), catalog)
+    SequentialRunner().run(
+        ingest_pipeline() + note_features_pipeline() + tokenise.create_pipeline(), catalog
+    )
     return root
 
 
@@ -27,5 +29,7 @@ def trained(prepared):
     from melody_to_lyrics.pipelines import training  # noqa: PLC0415
 
     catalog = project_catalog(prepared)
-    SequentialRunner().run(sum((training.create_pipeline(s) for s in training.STAGES), Pipeline([])), catalog)
+    SequentialRunner().run(
+        sum((training.create_pipeline(s) for s in training.STAGES), Pipeline([])), catalog
+    )
     return prepared

@@ -21,12 +21,22 @@ def ablated(prepared):
 
 def test_both_schemes_train_on_the_same_lines_with_the_same_budget(ablated):
     _, catalog = ablated
-    shifted, bos = catalog.load("bos_ablation_shifted.pairs"), catalog.load("bos_ablation_bos_prefix.pairs")
+    shifted, bos = (
+        catalog.load("bos_ablation_shifted.pairs"),
+        catalog.load("bos_ablation_bos_prefix.pairs"),
+    )
     assert (shifted.meta["scheme"], bos.meta["scheme"]) == ("shifted", "bos_prefix")
-    assert shifted.rows("train") == bos.rows("train") and shifted.rows("validation") == bos.rows("validation")
+    assert shifted.rows("train") == bos.rows("train") and shifted.rows("validation") == bos.rows(
+        "validation"
+    )
     with_bos, without = bos["train"]["inputs"][0].tolist(), shifted["train"]["inputs"][0].tolist()
-    assert with_bos[0] == 1 and with_bos[1:] == without[: len(with_bos) - 1]  # the same line, BOS first
-    a, b = catalog.load("bos_ablation_shifted.metrics"), catalog.load("bos_ablation_bos_prefix.metrics")
+    assert (
+        with_bos[0] == 1 and with_bos[1:] == without[: len(with_bos) - 1]
+    )  # the same line, BOS first
+    a, b = (
+        catalog.load("bos_ablation_shifted.metrics"),
+        catalog.load("bos_ablation_bos_prefix.metrics"),
+    )
     assert a["steps"] == b["steps"] == 12 and a["parameters"] == b["parameters"]
 
 

@@ -22,7 +22,14 @@ def evaluated(trained):
 def test_every_system_and_strategy_is_evaluated(evaluated):
     _, catalog = evaluated
     generations = catalog.load("evaluation_generations")
-    systems = set(zip(generations["system"], generations["strategy"], generations["length_control"], strict=True))
+    systems = set(
+        zip(
+            generations["system"],
+            generations["strategy"],
+            generations["length_control"],
+            strict=True,
+        )
+    )
     assert {
         ("joint", "greedy", False),
         ("joint", "beam", False),
@@ -40,14 +47,20 @@ def test_every_system_and_strategy_is_evaluated(evaluated):
 def test_report_files_are_written(evaluated):
     root, catalog = evaluated
     report = catalog.load("evaluation_report")
-    assert {row["system"] for row in report["losses"]} == {"joint", "joint_scratch", "decoder_only (shifted)"}
+    assert {row["system"] for row in report["losses"]} == {
+        "joint",
+        "joint_scratch",
+        "decoder_only (shifted)",
+    }
     assert all(row["perplexity"] > 1 for row in report["losses"])
     markdown = (root / "data" / "08_reporting" / "evaluation_report.md").read_text()
     assert "| joint | greedy |" in markdown and "comparable loss" in markdown
     for name in ("training_curves", "first_words", "syllable_errors"):
         assert (root / "data" / "08_reporting" / f"{name}.png").stat().st_size > 10_000
     samples = pd.read_csv(root / "data" / "08_reporting" / "sample_generations.csv")
-    assert {"reference", "melody", "joint greedy", "retrieval nearest melody"} <= set(samples.columns)
+    assert {"reference", "melody", "joint greedy", "retrieval nearest melody"} <= set(
+        samples.columns
+    )
     assert samples["melody"].str.match(r"^[A-G]#?-?\d+:").all()
 
 
@@ -57,7 +70,17 @@ def test_the_report_numbers_are_the_metrics_of_the_generations(evaluated):
 
     generations = catalog.load("evaluation_generations")
     report = catalog.load("evaluation_report")
-    row = next(r for r in report["systems"] if r["system"] == "joint" and r["strategy"] == "beam" and not r["length_control"])
-    lines = generations[(generations["system"] == "joint") & (generations["strategy"] == "beam") & ~generations["length_control"]]
-    assert row["bleu"] == pytest.approx(bleu(lines["generated"].tolist(), lines["reference"].tolist()))
+    row = next(
+        r
+        for r in report["systems"]
+        if r["system"] == "joint" and r["strategy"] == "beam" and not r["length_control"]
+    )
+    lines = generations[
+        (generations["system"] == "joint")
+        & (generations["strategy"] == "beam")
+        & ~generations["length_control"]
+    ]
+    assert row["bleu"] == pytest.approx(
+        bleu(lines["generated"].tolist(), lines["reference"].tolist())
+    )
     assert row["distinct_2"] == pytest.approx(distinct_n(lines["generated"].tolist(), 2))

@@ -24,8 +24,9 @@ def generated(trained, tmp_path_factory):
     (inputs / "broken.mid").write_bytes(b"MThd but not really")
     out = tmp_path_factory.mktemp("generated")
     catalog = project_catalog(trained)
-    from melody_to_lyrics.datasets import FilesDataset, RawFolderDataset  # noqa: PLC0415
     from kedro_datasets.json import JSONDataset  # noqa: PLC0415
+
+    from melody_to_lyrics.datasets import FilesDataset, RawFolderDataset  # noqa: PLC0415
 
     catalog["user_midi"] = RawFolderDataset(str(inputs))
     catalog["generated_lyrics"] = JSONDataset(filepath=str(out / "lyrics.json"))
@@ -37,8 +38,15 @@ def generated(trained, tmp_path_factory):
 def test_every_file_gets_lyrics_or_a_clear_message(generated):
     _, out = generated
     songs = {s["file"]: s for s in json.loads((out / "lyrics.json").read_text())["songs"]}
-    assert songs["broken.mid"] == {"file": "broken.mid", "error": "truncated MIDI file (unexpected end of data)"} or "error" in songs["broken.mid"]
-    assert songs["with_lyrics.mid"]["lines_from"] == "lyrics" and len(songs["with_lyrics.mid"]["lines"]) == 2
+    assert (
+        songs["broken.mid"]
+        == {"file": "broken.mid", "error": "truncated MIDI file (unexpected end of data)"}
+        or "error" in songs["broken.mid"]
+    )
+    assert (
+        songs["with_lyrics.mid"]["lines_from"] == "lyrics"
+        and len(songs["with_lyrics.mid"]["lines"]) == 2
+    )
     assert songs["tune.mid"]["lines_from"] == "phrases" and songs["tune.mid"]["lines"]
     assert sorted(p.name for p in (out / "karaoke").iterdir()) == ["tune.kar", "with_lyrics.kar"]
 
@@ -53,14 +61,21 @@ def test_a_karaoke_file_round_trips_through_pretty_midi_with_one_lyric_per_note(
         assert len(karaoke.lyrics) == notes  # one lyric event per melody note of the lines
         onsets = {round(n.start, 4) for inst in karaoke.instruments for n in inst.notes}
         assert all(round(lyric.time, 4) in onsets for lyric in karaoke.lyrics)
-        assert sum(len(i.notes) for i in karaoke.instruments) == sum(len(i.notes) for i in original.instruments)  # music kept
+        assert sum(len(i.notes) for i in karaoke.instruments) == sum(
+            len(i.notes) for i in original.instruments
+        )  # music kept
         texts = "".join(lyric.text for lyric in karaoke.lyrics)
         assert texts.count("\r") == len(songs[name]["lines"])  # a line break ends every line
     import mido  # noqa: PLC0415
 
     names = [t.name for t in mido.MidiFile(str(out / "karaoke" / "with_lyrics.kar")).tracks]
     assert LYRICS_TRACK in names
-    old = [m for t in mido.MidiFile(str(out / "karaoke" / "with_lyrics.kar")).tracks for m in t if m.type == "text" and "kle" in m.text]
+    old = [
+        m
+        for t in mido.MidiFile(str(out / "karaoke" / "with_lyrics.kar")).tracks
+        for m in t
+        if m.type == "text" and "kle" in m.text
+    ]
     assert not old  # the file's own lyrics are replaced, not doubled
 
 
@@ -68,7 +83,11 @@ def test_a_karaoke_file_round_trips_through_pretty_midi_with_one_lyric_per_note(
     ("text", "notes", "expected"),
     [
         ("twinkle little star", 5, ["twin", "kle ", "lit", "tle ", "star\r"]),
-        ("twinkle little star", 7, ["twin", "kle ", "lit", "", "tle ", "star\r", ""]),  # held: empty events
+        (
+            "twinkle little star",
+            7,
+            ["twin", "kle ", "lit", "", "tle ", "star\r", ""],
+        ),  # held: empty events
         ("twinkle little star", 3, ["twin", "kle lit", "tle star\r"]),  # neighbours share a note
     ],
 )

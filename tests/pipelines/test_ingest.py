@@ -30,8 +30,14 @@ UNMATCHED = SongSpec(
 )
 
 HYMN_VERSES = [
-    [["A", "bide", "with", "me,", "fast", "falls", "the"], ["e", "ven", "tide,", "the", "dark", "ness", "deep"]],
-    [["Swift", "to", "its", "close", "ebbs", "out", "life's"], ["lit", "tle", "day,", "Earth's", "joys", "grow", "dim"]],
+    [
+        ["A", "bide", "with", "me,", "fast", "falls", "the"],
+        ["e", "ven", "tide,", "the", "dark", "ness", "deep"],
+    ],
+    [
+        ["Swift", "to", "its", "close", "ebbs", "out", "life's"],
+        ["lit", "tle", "day,", "Earth's", "joys", "grow", "dim"],
+    ],
 ]
 
 
@@ -41,24 +47,49 @@ def build_corpus(root: Path, marker: Path) -> dict[str, set[str]]:
     good = {
         "midi": {
             write_midi(raw / "midi" / "rp026.mid", TWINKLE, style="rp026").name,
-            write_midi(raw / "midi" / "karaoke.KAR", TWINKLE, style="kar", kind="text", headers=["@KMIDI KARAOKE FILE", "@TTwinkle"], encoding="cp1252").name,
+            write_midi(
+                raw / "midi" / "karaoke.KAR",
+                TWINKLE,
+                style="kar",
+                kind="text",
+                headers=["@KMIDI KARAOKE FILE", "@TTwinkle"],
+                encoding="cp1252",
+            ).name,
             write_midi(raw / "midi" / "sub" / "hyphen.midi", TWINKLE, style="hyphen").name,
             write_midi(raw / "midi" / "hymn.mid", TWINKLE, style="bare", stanzas=HYMN_VERSES).name,
             write_pretty_midi(raw / "midi" / "pretty.mid", TWINKLE).name,
             write_midi(raw / "midi" / "bad_key.mid", TWINKLE, key_signature_bytes=(0, 2)).name,
             write_midi(raw / "midi" / "fast_tempo.mid", TWINKLE, extra_tempo_bpm=50000).name,
-            write_midi(raw / "midi" / "unmatched.mid", UNMATCHED, style="rp026", accompaniment=False).name,
+            write_midi(
+                raw / "midi" / "unmatched.mid", UNMATCHED, style="rp026", accompaniment=False
+            ).name,
         },
-        "melody_midi": {write_melody_only(raw / "melody_midi" / f"tune{i}.mid", seed=i).name for i in range(2)},
-        "aligned_npy": {write_aligned_npy(raw / "aligned_npy" / "song.npy", [["Good", "bye", "Nor", "ma", "Jean"], ["I", "knew", "you"]]).name},
+        "melody_midi": {
+            write_melody_only(raw / "melody_midi" / f"tune{i}.mid", seed=i).name for i in range(2)
+        },
+        "aligned_npy": {
+            write_aligned_npy(
+                raw / "aligned_npy" / "song.npy",
+                [["Good", "bye", "Nor", "ma", "Jean"], ["I", "knew", "you"]],
+            ).name
+        },
     }
-    bad = {p.name for p in write_bad_files(raw / "midi" / "broken", raw / "midi" / "rp026.mid").values()}
+    bad = {
+        p.name
+        for p in write_bad_files(raw / "midi" / "broken", raw / "midi" / "rp026.mid").values()
+    }
     (raw / "aligned_npy").mkdir(parents=True, exist_ok=True)
     pd.DataFrame({"a": [1]}).to_pickle(raw / "aligned_npy" / "frame.npy")  # a pickle, not an .npy
     np.save(raw / "aligned_npy" / "numbers.npy", np.zeros((2, 2)))  # an .npy, not in the format
-    bad |= {"frame.npy", "numbers.npy", write_malicious_npy(raw / "aligned_npy" / "evil.npy", marker).name}
+    bad |= {
+        "frame.npy",
+        "numbers.npy",
+        write_malicious_npy(raw / "aligned_npy" / "evil.npy", marker).name,
+    }
     (raw / "lyric_text").mkdir(parents=True, exist_ok=True)
-    (raw / "lyric_text" / "lyrics.txt").write_text("first song line one\nfirst song line two\n\n\nsecond song\n")
+    (raw / "lyric_text" / "lyrics.txt").write_text(
+        "first song line one\nfirst song line two\n\n\nsecond song\n"
+    )
     (raw / "lyric_text" / "empty.txt").write_bytes(b"")
     (raw / "midi" / "README.md").write_text("not a music file, not read")
     good["lyric_text"] = {"lyrics.txt"}
@@ -90,14 +121,19 @@ def test_every_good_file_reaches_the_tables_and_every_bad_one_the_rejects(ingest
     assert reasons["random.MID"] == reasons["notes.kar"] == "not a MIDI file (no MThd header)"
     assert "not allowed" in reasons["evil.npy"] and not marker.exists()
     assert reasons["frame.npy"].startswith("not in the aligned format: not a .npy file")
-    assert reasons["numbers.npy"] == "not in the aligned format: expected an object array of shape (1, 3), got float64 (2, 2)"
+    assert (
+        reasons["numbers.npy"]
+        == "not in the aligned format: expected an object array of shape (1, 3), got float64 (2, 2)"
+    )
     assert reasons["empty.txt"] == "empty file (0 bytes)"
 
 
 def test_tables_are_written_in_parts_that_hold_whole_songs(ingested):
     _, catalog, _, _ = ingested
     songs, notes, events = (catalog.load(n) for n in ("songs", "notes", "lyric_events"))
-    assert isinstance(songs, TableParts) and songs.num_parts == notes.num_parts == events.num_parts > 1
+    assert (
+        isinstance(songs, TableParts) and songs.num_parts == notes.num_parts == events.num_parts > 1
+    )
     for song_part, note_part in zip(songs.frames(), notes.frames(), strict=True):
         assert set(note_part["song_id"]) <= set(song_part["song_id"])
 
@@ -111,9 +147,17 @@ def test_lyrics_become_structured_syllables(ingested):
         e = events[events["song_id"] == songs.loc[path, "song_id"]]
         return [" ".join(g["text"]) for _, g in e.groupby(["stanza", "line"])]
 
-    assert songs.loc["karaoke.KAR", ["encoding", "word_boundaries", "n_header_events"]].tolist() == ["ascii", "spaces", 2]
-    assert lines_of("karaoke.KAR") == ["Twin kle twin kle lit tle star", "How I won der what you are"]
-    assert songs.loc["hymn.mid", "n_stanzas"] == 2 and songs.loc["hymn.mid", "word_boundaries"] == "unknown"
+    assert songs.loc[
+        "karaoke.KAR", ["encoding", "word_boundaries", "n_header_events"]
+    ].tolist() == ["ascii", "spaces", 2]
+    assert lines_of("karaoke.KAR") == [
+        "Twin kle twin kle lit tle star",
+        "How I won der what you are",
+    ]
+    assert (
+        songs.loc["hymn.mid", "n_stanzas"] == 2
+        and songs.loc["hymn.mid", "word_boundaries"] == "unknown"
+    )
     assert songs.loc["bad_key.mid", "warnings"].startswith("invalid key signature ignored")
     assert songs.loc["fast_tempo.mid", "n_absurd_tempos"] == 1
 
@@ -124,7 +168,12 @@ def test_stats_and_report_count_every_source(ingested):
     per_source = report["per_source"]
     assert per_source["midi"]["files"] == len(expected["good"]["midi"]) + 4
     assert per_source["midi"]["rejected"] == 4 and per_source["midi"]["skipped_other_suffix"] == 1
-    assert per_source["aligned_npy"] == {**per_source["aligned_npy"], "files": 4, "rejected": 3, "songs": 1}
+    assert per_source["aligned_npy"] == {
+        **per_source["aligned_npy"],
+        "files": 4,
+        "rejected": 3,
+        "songs": 1,
+    }
     assert per_source["lyric_text"]["songs"] == 2 and per_source["lyric_text"]["lines"] == 3
     assert len(report["rejects"]) == len(expected["bad"])
 

@@ -10,6 +10,7 @@ from tests.midi_factory import SongSpec, write_midi
 from tests.pipelines.test_ingest import build_corpus
 from tests.project_catalog import project_catalog
 
+
 @pytest.fixture(scope="module")
 def featured(tmp_path_factory):
     root = tmp_path_factory.mktemp("features")
@@ -35,9 +36,14 @@ def lines_of(catalog, songs, path):
 def test_every_dialect_gives_the_same_words_and_lines(featured):
     catalog, songs = featured
     for path in ("rp026.mid", "karaoke.KAR", "pretty.mid", "bad_key.mid"):
-        assert lines_of(catalog, songs, path)["text"].tolist() == ["Twinkle twinkle little star", "How I wonder what you are"], path
+        assert lines_of(catalog, songs, path)["text"].tolist() == [
+            "Twinkle twinkle little star",
+            "How I wonder what you are",
+        ], path
     # this dialect marks words with hyphens but no line breaks: one line (too short to split)
-    assert lines_of(catalog, songs, "sub/hyphen.midi")["text"].tolist() == ["Twinkle twinkle little star How I wonder what you are"]
+    assert lines_of(catalog, songs, "sub/hyphen.midi")["text"].tolist() == [
+        "Twinkle twinkle little star How I wonder what you are"
+    ]
 
 
 def test_a_line_holds_its_notes_as_4d_vectors_on_the_melody_track(featured):
@@ -46,11 +52,15 @@ def test_a_line_holds_its_notes_as_4d_vectors_on_the_melody_track(featured):
     first = lines.iloc[0]
     assert first["n_notes"] == len(first["pitch"]) == 7
     assert first["pitch"].tolist() == [60, 60, 67, 67, 69, 69, 67]
-    assert first["duration"].tolist() == [5] * 6 + [7]  # 1 beat = bin 5, 2 beats = bin 7 of the default bins
+    assert first["duration"].tolist() == [5] * 6 + [
+        7
+    ]  # 1 beat = bin 5, 2 beats = bin 7 of the default bins
     assert first["position"].tolist() == [0, 4, 8, 12, 0, 4, 8]  # sixteenth steps in 4/4
     assert first["syllable_note"].tolist() == list(range(7))
     tracks = catalog.load("tracks").to_pandas().merge(songs, on="song_id")
-    melody_track = tracks[(tracks["path"] == "rp026.mid") & (tracks["track"] == first["melody_track"])]
+    melody_track = tracks[
+        (tracks["path"] == "rp026.mid") & (tracks["track"] == first["melody_track"])
+    ]
     assert melody_track["name"].tolist() == ["Melody"]  # not the piano chords
 
 
@@ -83,13 +93,26 @@ def test_lyrics_that_match_no_track_are_rejected_with_the_reason(featured):
     melody = catalog.load("melodies").to_pandas()
     songs = catalog.load("songs").to_pandas()
     unmatched = songs.loc[songs["path"] == "unmatched.mid", "song_id"].item()
-    assert melody.loc[melody["song_id"] == unmatched, "method"].item() == "heuristic"  # kept as a melody
+    assert (
+        melody.loc[melody["song_id"] == unmatched, "method"].item() == "heuristic"
+    )  # kept as a melody
 
 
 def test_duplicate_songs_are_removed_and_the_split_is_by_song(featured):
     catalog, songs = featured
     split = catalog.load("song_split").merge(songs, on="song_id")
-    twinkles = split[split["path"].isin(["rp026.mid", "karaoke.KAR", "sub/hyphen.midi", "pretty.mid", "bad_key.mid", "fast_tempo.mid"])]
+    twinkles = split[
+        split["path"].isin(
+            [
+                "rp026.mid",
+                "karaoke.KAR",
+                "sub/hyphen.midi",
+                "pretty.mid",
+                "bad_key.mid",
+                "fast_tempo.mid",
+            ]
+        )
+    ]
     assert twinkles["group"].nunique() == 1 and twinkles["kept"].sum() == 1
     pairs = catalog.load("aligned_pairs")
     assert pairs.groupby("song_id")["split"].nunique().max() == 1
@@ -101,7 +124,9 @@ def test_lyricless_melodies_and_pretraining_text(featured):
     melodies = catalog.load("lyricless_melodies").merge(songs, on="song_id")
     assert {"tune0.mid", "tune1.mid"} <= set(melodies["path"])
     flute = melodies[melodies["path"] == "tune0.mid"].iloc[0]
-    assert flute["n_notes"] == 40 and flute["method"] == "heuristic"  # the flute, not the pad or drums
+    assert (
+        flute["n_notes"] == 40 and flute["method"] == "heuristic"
+    )  # the flute, not the pad or drums
     pairs = catalog.load("aligned_pairs")
     text = catalog.load("pretraining_lines")
     heldout = set(pairs.loc[pairs["split"] != "train", "text"].str.lower())
@@ -114,7 +139,9 @@ def test_report_gives_shares_per_source(featured):
     report = catalog.load("note_features_report")
     midi = report["per_source"]["midi"]
     # nine files with lyrics; unmatched.mid's ten syllables sit on no melody, every other syllable does
-    assert midi["songs_with_lyrics"] == 9 and midi["share_aligned_to_melody_track"] == round(8 / 9, 4)
+    assert midi["songs_with_lyrics"] == 9 and midi["share_aligned_to_melody_track"] == round(
+        8 / 9, 4
+    )
     assert midi["syllables_aligned_to_note"] == midi["syllables"] - 10
     assert report["duplicate_songs_removed"] == 5  # six versions of the same twinkle, one kept
     kept = catalog.load("song_split").query("kept")

@@ -14,9 +14,14 @@ from tests.midi_factory import write_aligned_npy, write_malicious_npy
 
 
 def test_a_file_in_the_format_loads_with_lines_notes_and_onsets(tmp_path):
-    path = write_aligned_npy(tmp_path / "song.npy", [["Good", "bye", "Nor", "ma", "Jean"], ["I", "knew", "you"]])
+    path = write_aligned_npy(
+        tmp_path / "song.npy", [["Good", "bye", "Nor", "ma", "Jean"], ["I", "knew", "you"]]
+    )
     lines = parse_aligned(load_npy_safely(path.read_bytes()))
-    assert [ln.syllables for ln in lines] == [["Good", "bye", "Nor", "ma", "Jean"], ["I", "knew", "you"]]
+    assert [ln.syllables for ln in lines] == [
+        ["Good", "bye", "Nor", "ma", "Jean"],
+        ["I", "knew", "you"],
+    ]
     beats, _ = onsets(lines)
     durations = np.concatenate([ln.duration_beats for ln in lines])
     assert beats[0] == 0.0
@@ -47,9 +52,15 @@ def aligned(timing, notes, syllables):
     [
         (np.arange(6).reshape(2, 3), "object array of shape"),
         (aligned([[[0, 1, 440, 90]]], [[[60, 1, 0]]], "x"), "should be a list of lines"),
-        (aligned([[[0, 1, 440, 90]]], [[[60, 1, 0]]], [[1]]), "syllables should be a list of strings"),
+        (
+            aligned([[[0, 1, 440, 90]]], [[[60, 1, 0]]], [[1]]),
+            "syllables should be a list of strings",
+        ),
         (aligned([[[0, 1, 440, 90]]], [[[60, 1]]], [["la"]]), "rows of 3 numbers"),
-        (aligned([[[0, 1, 440, 90]]], [[[60, 1, 0], [62, 1, 0]]], [["la"]]), "1 syllables but 2 notes"),
+        (
+            aligned([[[0, 1, 440, 90]]], [[[60, 1, 0], [62, 1, 0]]], [["la"]]),
+            "1 syllables but 2 notes",
+        ),
         (aligned([[[0, 1, 440, 90]]], [[[260, 1, 0]]], [["la"]]), "pitch outside"),
         (aligned([[[0, 1, 440, 90]]], [[[60, -1, 0]]], [["la"]]), "negative duration"),
         (aligned([[[0, 1, 440, 90]], []], [[[60, 1, 0]]], [["la"]]), "line counts differ"),

@@ -31,14 +31,35 @@ def test_kar_text_events_with_leading_spaces_and_slash_lines():
     assert result.n_header_events == 3
     (stanza,) = result.stanzas
     assert stanza.word_boundaries == "spaces"
-    assert words_and_lines(stanza) == ["Well, if the whiskey doesn't get me,", "I know the memories will;"]
+    assert words_and_lines(stanza) == [
+        "Well, if the whiskey doesn't get me,",
+        "I know the memories will;",
+    ]
     assert stanza.syllables[3].paragraph == 0 and stanza.has_line_breaks
 
 
 def test_rp026_trailing_spaces_and_carriage_returns():
-    raw = ["Don't ", "you ", "know ", "that ", "I ", "danced ", "quar", "ter ", "to ", "three ", "\r", "With ", "the ", "help"]
+    raw = [
+        "Don't ",
+        "you ",
+        "know ",
+        "that ",
+        "I ",
+        "danced ",
+        "quar",
+        "ter ",
+        "to ",
+        "three ",
+        "\r",
+        "With ",
+        "the ",
+        "help",
+    ]
     (stanza,) = extract_lyrics(events(raw, kind="lyrics"), min_syllables=4).stanzas
-    assert words_and_lines(stanza) == ["Don't you know that I danced quarter to three", "With the help"]
+    assert words_and_lines(stanza) == [
+        "Don't you know that I danced quarter to three",
+        "With the help",
+    ]
 
 
 def test_hyphen_marked_syllables_and_leading_hyphens():
@@ -82,7 +103,9 @@ def test_texts_are_redecoded_from_midos_latin1(text, encoding, expected):
 def test_control_bytes_are_removed_before_word_boundaries_are_read():
     decoded, _ = decode_meta_texts(["more \x0e", "cham", "pa\x12", "gne\x00"])
     assert decoded == ["more ", "cham", "pa", "gne"]
-    soft = "lend\u00ad".encode().decode("latin-1")  # a soft hyphen, utf-8 encoded, as mido hands it over
+    soft = "lend\u00ad".encode().decode(
+        "latin-1"
+    )  # a soft hyphen, utf-8 encoded, as mido hands it over
     assert decode_meta_texts([soft]) == (["lend"], "utf-8")
 
 
@@ -91,16 +114,26 @@ def test_each_lyric_track_is_a_stanza_and_duplicate_tracks_are_dropped():
     verse2 = events(["Up ", "a", "bove ", "the ", "world"], kind="lyrics", track=2)
     copy = events(["Twin", "kle ", "lit", "tle ", "star"], kind="text", track=3)
     result = extract_lyrics(verse1 + verse2 + copy, min_syllables=4)
-    assert [words_and_lines(s) for s in result.stanzas] == [["Twinkle little star"], ["Up above the world"]]
+    assert [words_and_lines(s) for s in result.stanzas] == [
+        ["Twinkle little star"],
+        ["Up above the world"],
+    ]
     assert any("duplicate" in w for w in result.warnings)
 
 
 def test_stanzas_interleaved_in_one_track_are_separated_by_order_at_each_time():
     one = ["Twin", "kle ", "lit", "tle ", "star"]
     two = ["Up ", "a", "bove ", "the ", "world"]
-    mixed = [TextEvent(0, "lyrics", i * 100, t) for i, pair in enumerate(zip(one, two, strict=True)) for t in pair]
+    mixed = [
+        TextEvent(0, "lyrics", i * 100, t)
+        for i, pair in enumerate(zip(one, two, strict=True))
+        for t in pair
+    ]
     result = extract_lyrics(mixed, min_syllables=4)
-    assert [words_and_lines(s) for s in result.stanzas] == [["Twinkle little star"], ["Up above the world"]]
+    assert [words_and_lines(s) for s in result.stanzas] == [
+        ["Twinkle little star"],
+        ["Up above the world"],
+    ]
 
 
 def test_a_track_of_a_few_text_events_is_not_lyrics():
@@ -109,4 +142,8 @@ def test_a_track_of_a_few_text_events_is_not_lyrics():
 
 
 def test_normalise_text_ignores_case_punctuation_and_spacing():
-    assert normalise_text("  Don’t   STOP, me now! ") == normalise_text("don't stop me now") == "don't stop me now"
+    assert (
+        normalise_text("  Don’t   STOP, me now! ")
+        == normalise_text("don't stop me now")
+        == "don't stop me now"
+    )

@@ -9,8 +9,16 @@ from tests.midi_factory import TWINKLE, SongSpec, write_bad_files, write_midi, w
 
 
 def test_notes_are_in_beats_whatever_the_tempo(tmp_path):
-    fast = read_midi(write_midi(tmp_path / "fast.mid", SongSpec(**{**TWINKLE.__dict__, "tempo_bpm": 180})).read_bytes())
-    slow = read_midi(write_midi(tmp_path / "slow.mid", SongSpec(**{**TWINKLE.__dict__, "tempo_bpm": 60})).read_bytes())
+    fast = read_midi(
+        write_midi(
+            tmp_path / "fast.mid", SongSpec(**{**TWINKLE.__dict__, "tempo_bpm": 180})
+        ).read_bytes()
+    )
+    slow = read_midi(
+        write_midi(
+            tmp_path / "slow.mid", SongSpec(**{**TWINKLE.__dict__, "tempo_bpm": 60})
+        ).read_bytes()
+    )
     melody_fast, melody_slow = fast.tracks[0], slow.tracks[0]
     np.testing.assert_allclose(melody_fast.start_beat, TWINKLE.onsets())
     np.testing.assert_allclose(melody_fast.start_beat, melody_slow.start_beat)
@@ -35,14 +43,18 @@ def test_absurd_tempo_is_counted_and_clamped_for_seconds_only(tmp_path):
 
 def test_notes_longer_than_the_cap_are_shortened_and_counted(tmp_path):
     spec = SongSpec(pitches=[60, 62, 64], durations=[1, 40, 1], lines=[["a", "b", "c"]])
-    parsed = read_midi(write_midi(tmp_path / "long.mid", spec, accompaniment=False).read_bytes(), max_note_beats=16)
+    parsed = read_midi(
+        write_midi(tmp_path / "long.mid", spec, accompaniment=False).read_bytes(), max_note_beats=16
+    )
     assert parsed.n_capped_notes == 1
     durations = parsed.tracks[0].end_beat - parsed.tracks[0].start_beat
     assert durations.tolist() == [1.0, 16.0, 1.0]
 
 
 def test_a_key_signature_mido_rejects_is_ignored_not_fatal(tmp_path):
-    parsed = read_midi(write_midi(tmp_path / "key.mid", TWINKLE, key_signature_bytes=(0, 2)).read_bytes())
+    parsed = read_midi(
+        write_midi(tmp_path / "key.mid", TWINKLE, key_signature_bytes=(0, 2)).read_bytes()
+    )
     assert any("invalid key signature" in w for w in parsed.warnings)
     assert len(parsed.tracks[0].pitch) == len(TWINKLE.pitches)
 
@@ -81,3 +93,20 @@ def test_a_long_file_at_a_fine_resolution_is_coarsened_not_rejected():
     assert any("coarsened" in w for w in parsed.warnings)
     assert parsed.tracks[0].start_beat.tolist() == [0.0, 999.0]
     assert [e.tick / parsed.resolution for e in parsed.text_events] == [0.0, 999.0]
+
+
+def test_data_bytes_above_127_are_clipped_not_fatal():
+    events = bytes(
+        [0x00, 0x90, 0x3C, 0xC8, 0x60, 0x80, 0x3C, 0x40, 0x00, 0xFF, 0x2F, 0x00]
+    )  # velocity 200
+    data = (
+        b"MThd"
+        + (6).to_bytes(4, "big")
+        + bytes([0, 0, 0, 1, 0, 0x60])
+        + b"MTrk"
+        + len(events).to_bytes(4, "big")
+        + events
+    )
+    parsed = read_midi(data)
+    assert "data bytes above 127 clipped" in parsed.warnings
+    assert parsed.tracks[0].velocity.tolist() == [127] and parsed.tracks[0].pitch.tolist() == [60]

@@ -27,7 +27,17 @@ def melodies(n: int = 10, seed: int = 0) -> list[np.ndarray]:
     for i in range(n):
         length = 20 + 3 * i
         pitch = 60 + np.cumsum(rng.integers(-2, 3, length)) % 20
-        out.append(np.stack([pitch, rng.integers(0, 12, length), rng.integers(0, 10, length), np.arange(length) * 4 % 32], 1))
+        out.append(
+            np.stack(
+                [
+                    pitch,
+                    rng.integers(0, 12, length),
+                    rng.integers(0, 10, length),
+                    np.arange(length) * 4 % 32,
+                ],
+                1,
+            )
+        )
     return out
 
 
@@ -42,20 +52,49 @@ def encoder_examples() -> ExampleSet:
 def joint_examples(max_len: int = 24) -> ExampleSet:
     m = melodies(len(LINES))
     splits = {}
-    for split, rows in (("train", range(len(LINES))), ("validation", range(4)), ("test", range(4, 8))):
-        rows = list(rows)
+    for split, span in (
+        ("train", range(len(LINES))),
+        ("validation", range(4)),
+        ("test", range(4, 8)),
+    ):
+        rows = list(span)
         inputs, targets, _ = token_pairs([LINES[i] for i in rows], "bos_prefix", max_len)
         notes = Ragged.from_rows([m[i][:12] for i in rows], dtype=np.int16, width=4)
         splits[split] = {"notes": notes, "inputs": inputs, "targets": targets}
-    return ExampleSet(splits, {"scheme": "bos_prefix", "max_len": max_len, "max_notes": 16, "vocab_sizes": list(VOCAB_SIZES)})
+    return ExampleSet(
+        splits,
+        {
+            "scheme": "bos_prefix",
+            "max_len": max_len,
+            "max_notes": 16,
+            "vocab_sizes": list(VOCAB_SIZES),
+        },
+    )
 
 
 def tiny_decoder(cross: int | None = None, vocab: int = 64) -> DecoderConfig:
-    return DecoderConfig(vocab_size=vocab, d_model=32, n_layers=2, n_heads=2, d_ff=64, dropout=0.1, max_len=25, memory_dim=cross)
+    return DecoderConfig(
+        vocab_size=vocab,
+        d_model=32,
+        n_layers=2,
+        n_heads=2,
+        d_ff=64,
+        dropout=0.1,
+        max_len=25,
+        memory_dim=cross,
+    )
 
 
 def tiny_encoder() -> EncoderConfig:
-    return EncoderConfig(vocab_sizes=VOCAB_SIZES, d_model=32, n_layers=1, n_heads=2, d_ff=64, dropout=0.1, max_notes=16)
+    return EncoderConfig(
+        vocab_sizes=VOCAB_SIZES,
+        d_model=32,
+        n_layers=1,
+        n_heads=2,
+        d_ff=64,
+        dropout=0.1,
+        max_notes=16,
+    )
 
 
 def quick(**overrides) -> TrainConfig:

@@ -55,7 +55,12 @@ def test_comparable_positions_are_the_same_tokens_in_both_schemes():
 def test_note_windows_split_long_melodies():
     melody = np.arange(4 * 150).reshape(150, 4)
     windows = note_windows([melody, melody[:5], melody[:1]], max_notes=64, min_notes=8)
-    assert windows.lengths.tolist() == [64, 64, 22, 5]  # a short whole melody is kept, a single note is not
+    assert windows.lengths.tolist() == [
+        64,
+        64,
+        22,
+        5,
+    ]  # a short whole melody is kept, a single note is not
     assert np.array_equal(windows[1][0], melody[64])
 
 

@@ -45,7 +45,9 @@ def test_a_run_killed_at_a_random_step_resumes_to_the_same_weights(tmp_path):
     deadline = time.time() + 300
     while _step(tmp_path / "killed") < kill_at and killed.poll() is None and time.time() < deadline:
         time.sleep(0.02)
-    assert killed.poll() is None, f"the run ended before step {kill_at}: {killed.stderr.read()[-2000:]}"
+    assert killed.poll() is None, (
+        f"the run ended before step {kill_at}: {killed.stderr.read()[-2000:]}"
+    )
     os.kill(killed.pid, signal.SIGKILL)
     killed.wait()
     stopped = _step(tmp_path / "killed")

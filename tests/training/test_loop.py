@@ -12,10 +12,10 @@ import torch
 import torch.multiprocessing as mp
 
 from melody_to_lyrics.models import JointConfig, LyricDecoder, MelodyToLyrics, NoteEncoder
-from melody_to_lyrics.training.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from melody_to_lyrics.training.batching import BatchPlan
-from melody_to_lyrics.training.loop import Trainer, learning_rate
+from melody_to_lyrics.training.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from melody_to_lyrics.training.distributed import DistEnv
+from melody_to_lyrics.training.loop import Trainer, learning_rate
 from melody_to_lyrics.training.objectives import MaskedNotes, MelodyConditioned, NextToken
 from tests.training.helpers import (
     VOCAB_SIZES,
@@ -71,24 +71,54 @@ def test_learning_rate_warms_up_then_decays_to_its_floor():
 
 
 def test_a_tiny_decoder_overfits_a_handful_of_lines(tmp_path):
-    config = quick(steps=300, batch_size=12, learning_rate=1e-2, warmup_steps=10, eval_every=300, checkpoint_every=300)
+    config = quick(
+        steps=300,
+        batch_size=12,
+        learning_rate=1e-2,
+        warmup_steps=10,
+        eval_every=300,
+        checkpoint_every=300,
+    )
     torch.manual_seed(0)
     model = LyricDecoder(replace(tiny_decoder(), dropout=0.0))
-    result = Trainer(model, NextToken(decoder_examples()), config, model_config={}, checkpoint_dir=tmp_path, tensorboard_dir=None).fit()
+    result = Trainer(
+        model,
+        NextToken(decoder_examples()),
+        config,
+        model_config={},
+        checkpoint_dir=tmp_path,
+        tensorboard_dir=None,
+    ).fit()
     assert result.metrics["final_train_loss"] < 0.05
-    assert result.metrics["final_validation_loss"] < 0.05  # validation lines are among the training ones
+    assert (
+        result.metrics["final_validation_loss"] < 0.05
+    )  # validation lines are among the training ones
 
 
 def test_the_encoder_and_joint_objectives_learn(tmp_path):
     torch.manual_seed(0)
     encoder = NoteEncoder(tiny_encoder())
     objective = MaskedNotes(encoder_examples(), VOCAB_SIZES, seed=0)
-    result = Trainer(encoder, objective, quick(steps=60, eval_every=60), model_config={}, checkpoint_dir=tmp_path / "e", tensorboard_dir=None).fit()
+    result = Trainer(
+        encoder,
+        objective,
+        quick(steps=60, eval_every=60),
+        model_config={},
+        checkpoint_dir=tmp_path / "e",
+        tensorboard_dir=None,
+    ).fit()
     curve = result.curve[result.curve["split"] == "train"]["loss"]
     assert curve.iloc[-1] < curve.iloc[0]
     joint = MelodyToLyrics(JointConfig(tiny_encoder(), tiny_decoder()))
     objective = MelodyConditioned(joint_examples(), None, pad_note=tiny_encoder().pad_ids())
-    result = Trainer(joint, objective, quick(steps=60, eval_every=30), model_config={}, checkpoint_dir=tmp_path / "j", tensorboard_dir=None).fit()
+    result = Trainer(
+        joint,
+        objective,
+        quick(steps=60, eval_every=30),
+        model_config={},
+        checkpoint_dir=tmp_path / "j",
+        tensorboard_dir=None,
+    ).fit()
     curve = result.curve[result.curve["split"] == "train"]["loss"]
     assert curve.iloc[-1] < curve.iloc[0] - 1.0
     assert "final_validation_comparable" in result.metrics
@@ -112,7 +142,9 @@ def test_fresh_start_and_changed_data_ignore_the_old_checkpoint(tmp_path, caplog
     decoder_trainer(tmp_path, quick(steps=4)).fit()
     again = decoder_trainer(tmp_path, quick(steps=4, fresh_start=True)).fit()
     assert again.metrics["steps"] == 4 and "resuming" not in caplog.text
-    other = decoder_trainer(tmp_path, quick(steps=4), scheme="bos_prefix").fit()  # other data: no resume
+    other = decoder_trainer(
+        tmp_path, quick(steps=4), scheme="bos_prefix"
+    ).fit()  # other data: no resume
     assert other.metrics["steps"] == 4
     assert "of another run" in caplog.text
 
@@ -149,12 +181,25 @@ def _free_port() -> int:
 
 
 def _ddp_worker(rank: int, world: int, port: int, folder: str, results) -> None:
-    os.environ.update({"RANK": str(rank), "WORLD_SIZE": str(world), "LOCAL_RANK": str(rank), "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": str(port)})
+    os.environ.update(
+        {
+            "RANK": str(rank),
+            "WORLD_SIZE": str(world),
+            "LOCAL_RANK": str(rank),
+            "MASTER_ADDR": "127.0.0.1",
+            "MASTER_PORT": str(port),
+        }
+    )
     from pathlib import Path  # noqa: PLC0415
 
-    trainer = decoder_trainer(Path(folder), quick(steps=12, batch_size=8, checkpoint_every=6, log_every=1), dropout=0.0)
+    trainer = decoder_trainer(
+        Path(folder), quick(steps=12, batch_size=8, checkpoint_every=6, log_every=1), dropout=0.0
+    )
     result = trainer.fit()
-    results[rank] = (result.metrics["processes"], result.curve[result.curve["split"] == "train"]["loss"].tolist())
+    results[rank] = (
+        result.metrics["processes"],
+        result.curve[result.curve["split"] == "train"]["loss"].tolist(),
+    )
 
 
 @pytest.mark.slow
@@ -165,7 +210,11 @@ def test_two_process_ddp_run_on_cpu(tmp_path):
     assert results[0][0] == results[1][0] == 2
     assert results[0][1] == pytest.approx(results[1][1])  # both ranks log the same global loss
     assert (tmp_path / "ckpt" / "last.pt").exists()  # written by rank 0
-    single = decoder_trainer(tmp_path / "one", quick(steps=12, batch_size=8, checkpoint_every=6, log_every=1), dropout=0.0).fit()
+    single = decoder_trainer(
+        tmp_path / "one",
+        quick(steps=12, batch_size=8, checkpoint_every=6, log_every=1),
+        dropout=0.0,
+    ).fit()
     curve = single.curve[single.curve["split"] == "train"]["loss"].tolist()
     # the same global batches: the same loss curve, step by step, up to float summation order
     assert len(curve) == len(results[0][1]) == 12

@@ -4,18 +4,32 @@ import numpy as np
 import torch
 
 from melody_to_lyrics.datasets import ModelDataset
-from melody_to_lyrics.models import JointConfig, LyricDecoder, MelodyToLyrics, NoteEncoder, load_model
+from melody_to_lyrics.models import (
+    JointConfig,
+    LyricDecoder,
+    MelodyToLyrics,
+    NoteEncoder,
+    load_model,
+)
 from melody_to_lyrics.models.generate import greedy
 from melody_to_lyrics.text.tokenizer import EOS_ID, PAD_ID
 from melody_to_lyrics.training.objectives import IGNORE, MaskedNotes, NextToken
-from tests.training.helpers import VOCAB_SIZES, decoder_examples, encoder_examples, tiny_decoder, tiny_encoder
+from tests.training.helpers import (
+    VOCAB_SIZES,
+    decoder_examples,
+    encoder_examples,
+    tiny_decoder,
+    tiny_encoder,
+)
 
 
 def test_encoder_and_decoder_shapes():
     encoder, decoder = NoteEncoder(tiny_encoder()), LyricDecoder(tiny_decoder())
     notes = torch.zeros(3, 10, 4, dtype=torch.long)
     assert encoder(notes).shape == (3, 10, 32)
-    assert [t.shape for t in encoder(notes, predict=True)] == [(3, 10, size) for size in VOCAB_SIZES]
+    assert [t.shape for t in encoder(notes, predict=True)] == [
+        (3, 10, size) for size in VOCAB_SIZES
+    ]
     assert decoder(torch.ones(3, 7, dtype=torch.long)).shape == (3, 7, 64)
     assert decoder.lm_head.weight is decoder.embed.weight  # tied
 
@@ -33,7 +47,9 @@ def test_masking_hides_whole_notes_in_bert_proportions_and_never_padding():
     assert 0.10 < share < 0.22
     masked = (inputs == torch.tensor(VOCAB_SIZES) + 1).all(-1)
     assert masked[chosen].float().mean() > 0.6 and not masked[~chosen].any()  # ~80 % of the chosen
-    assert torch.equal(objective.batch("train", rows, step=3)["notes"], inputs)  # seeded by the step
+    assert torch.equal(
+        objective.batch("train", rows, step=3)["notes"], inputs
+    )  # seeded by the step
     assert not torch.equal(objective.batch("train", rows, step=4)["notes"], inputs)
 
 
@@ -45,9 +61,16 @@ def test_pad_never_counts_in_the_loss():
     padded = batch["input_ids"] == PAD_ID
     assert padded.any()
     parts = objective.loss(model, batch)
-    assert parts.count == int((batch["targets"] != IGNORE).sum()) == sum(len(objective.examples["train"]["targets"][i]) for i in (0, 5, 9))
+    assert (
+        parts.count
+        == int((batch["targets"] != IGNORE).sum())
+        == sum(len(objective.examples["train"]["targets"][i]) for i in (0, 5, 9))
+    )
     # each row alone, unpadded, gives the same summed loss
-    alone = sum(float(objective.loss(model, objective.batch("train", np.array([i]), 0)).total) for i in (0, 5, 9))
+    alone = sum(
+        float(objective.loss(model, objective.batch("train", np.array([i]), 0)).total)
+        for i in (0, 5, 9)
+    )
     assert abs(float(parts.total) - alone) < 1e-3
     # changing what the model sees at padded positions changes nothing (causal: pads come last)
     changed = {**batch, "input_ids": batch["input_ids"].masked_fill(padded, 7)}
@@ -56,14 +79,20 @@ def test_pad_never_counts_in_the_loss():
 
 def test_pretrained_decoder_loads_into_the_joint_model_all_but_cross_attention(tmp_path):
     decoder = LyricDecoder(tiny_decoder())
-    ModelDataset(str(tmp_path / "decoder.safetensors")).save({"config": decoder.config.to_dict(), "state_dict": decoder.state_dict()})
+    ModelDataset(str(tmp_path / "decoder.safetensors")).save(
+        {"config": decoder.config.to_dict(), "state_dict": decoder.state_dict()}
+    )
     saved = ModelDataset(str(tmp_path / "decoder.safetensors")).load()
-    assert torch.equal(load_model(saved).lm_head.weight, decoder.embed.weight)  # the tie survives the file
+    assert torch.equal(
+        load_model(saved).lm_head.weight, decoder.embed.weight
+    )  # the tie survives the file
     encoder = NoteEncoder(tiny_encoder())
     joint = MelodyToLyrics(JointConfig(tiny_encoder(), tiny_decoder()))
     report = joint.load_pretrained(encoder.state_dict(), saved["state_dict"])
     assert report["unexpected"] == []
-    assert report["missing"] and all(".cross_attn." in k or ".ln_cross." in k for k in report["missing"])
+    assert report["missing"] and all(
+        ".cross_attn." in k or ".ln_cross." in k for k in report["missing"]
+    )
     assert torch.equal(joint.decoder.embed.weight, decoder.embed.weight)
     assert torch.equal(joint.encoder.embed[0].weight, encoder.embed[0].weight)
 
@@ -99,9 +128,13 @@ def test_the_previous_line_joins_the_memory_and_changes_the_output():
     config = JointConfig(tiny_encoder(), tiny_decoder(), context_len=4)
     joint = MelodyToLyrics(config).eval()
     notes, ids = torch.zeros(2, 6, 4, dtype=torch.long), torch.ones(2, 5, dtype=torch.long)
-    context = torch.tensor([[9, 10, 11, 12, 13, 14], [PAD_ID] * 6])  # only its last 4 tokens are read
+    context = torch.tensor(
+        [[9, 10, 11, 12, 13, 14], [PAD_ID] * 6]
+    )  # only its last 4 tokens are read
     memory, mask = joint.encode(notes, context)
     assert memory.shape == (2, 6 + 4, 32) and mask[1, 6:].all() and not mask[0, 6:].any()
     without = joint(notes, ids)
     assert not torch.allclose(joint(notes, ids, context)[0], without[0])
-    assert torch.allclose(joint(notes, ids, context)[1], without[1], atol=1e-6)  # an all-PAD context is no context
+    assert torch.allclose(
+        joint(notes, ids, context)[1], without[1], atol=1e-6
+    )  # an all-PAD context is no context

@@ -9,7 +9,9 @@ from melody_to_lyrics.datasets import TokenizerDataset
 from melody_to_lyrics.text.tokenizer import SPECIAL_TOKENS, decode, encode_lines, train_tokenizer
 from tests.conftest import SHARED_DATA
 
-TRAINING = ["you only left a load of care", "i'm not worried and i'm in a hurry to die"] * 20 + ["waiting for the tide"] * 5
+TRAINING = ["you only left a load of care", "i'm not worried and i'm in a hurry to die"] * 20 + [
+    "waiting for the tide"
+] * 5
 FOREIGN = [
     "karena bahagia'kan datang sendiri",
     "Erhöre einer Jungfrau Flehen, O Mutter, hör ein bittend Kind!",
@@ -30,7 +32,10 @@ def test_special_tokens_have_fixed_ids_and_text_round_trips():
 
 def test_lowercasing_is_a_parameter():
     tokenizer = train_tokenizer(TRAINING, vocab_size=300, lowercase=False)
-    assert decode(tokenizer, encode_lines(tokenizer, ["Waiting For The Tide"])[0]) == "Waiting For The Tide"
+    assert (
+        decode(tokenizer, encode_lines(tokenizer, ["Waiting For The Tide"])[0])
+        == "Waiting For The Tide"
+    )
 
 
 def test_saved_tokenizer_loads_on_its_own(tmp_path):
@@ -45,7 +50,13 @@ def test_every_lyric_line_of_the_real_data_encodes_without_unknowns():
     corpus = SHARED_DATA / "lyrics_corpus" / "lyrics_lines.txt"
     if not corpus.exists():
         pytest.skip(f"real data not available: {corpus} does not exist")
-    lines = [ln.strip() for ln in corpus.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+    lines = [
+        ln.strip()
+        for ln in corpus.read_text(encoding="utf-8", errors="replace").splitlines()
+        if ln.strip()
+    ]
     tokenizer = train_tokenizer(lines[:20000], vocab_size=2000, lowercase=True)
     for line, ids in zip(lines, encode_lines(tokenizer, lines), strict=True):
-        assert decode(tokenizer, ids) == " ".join(unicodedata.normalize("NFKC", line).lower().split())
+        assert decode(tokenizer, ids) == " ".join(
+            unicodedata.normalize("NFKC", line).lower().split()
+        )

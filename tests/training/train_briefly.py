@@ -1,6 +1,6 @@
 """A small training run in its own process, for the kill-and-resume test.
 
-    python -m tests.training.train_briefly FOLDER STEPS
+python -m tests.training.train_briefly FOLDER STEPS
 """
 
 import sys
@@ -11,4 +11,6 @@ from tests.training.test_loop import decoder_trainer
 
 if __name__ == "__main__":
     folder, steps = Path(sys.argv[1]), int(sys.argv[2])
-    decoder_trainer(folder, quick(steps=steps, checkpoint_every=1, log_every=5, eval_every=50)).fit()
+    decoder_trainer(
+        folder, quick(steps=steps, checkpoint_every=1, log_every=5, eval_every=50)
+    ).fit()

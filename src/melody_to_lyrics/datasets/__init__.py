@@ -10,4 +10,9 @@ from melody_to_lyrics.datasets.tokenizer import TokenizerDataset
 __all__ = [
     "ArraysDataset",
     "ExampleSetDataset",
-    "FilesDataset", "ModelDataset", "ParquetPartsDataset", "RawFolderDataset", "TokenizerDataset"]
+    "FilesDataset",
+    "ModelDataset",
+    "ParquetPartsDataset",
+    "RawFolderDataset",
+    "TokenizerDataset",
+]

@@ -13,14 +13,18 @@ from kedro.io import AbstractDataset, DatasetError
 class ArraysDataset(AbstractDataset[dict[str, np.ndarray], dict[str, np.ndarray]]):
     """Saves a ``dict[str, numpy.ndarray]`` (e.g. ``ExampleSet.to_arrays()``); loads it back eagerly."""
 
-    def __init__(self, filepath: str, compress: bool = False, metadata: dict[str, Any] | None = None):
+    def __init__(
+        self, filepath: str, compress: bool = False, metadata: dict[str, Any] | None = None
+    ):
         self._filepath = Path(filepath)
         self._compress = compress
         self.metadata = metadata
 
     def load(self) -> dict[str, np.ndarray]:
         if not self._filepath.exists():
-            raise DatasetError(f"{self._filepath} does not exist: run the pipeline that writes it first")
+            raise DatasetError(
+                f"{self._filepath} does not exist: run the pipeline that writes it first"
+            )
         with np.load(self._filepath, allow_pickle=False) as archive:
             return {key: archive[key] for key in archive.files}
 

@@ -18,8 +18,14 @@ class FilesDataset(AbstractDataset[dict[str, bytes], dict[str, bytes]]):
 
     def load(self) -> dict[str, bytes]:
         if not self._path.is_dir():
-            raise DatasetError(f"{self._path} does not exist: run the pipeline that writes it first")
-        return {p.relative_to(self._path).as_posix(): p.read_bytes() for p in sorted(self._path.rglob("*")) if p.is_file()}
+            raise DatasetError(
+                f"{self._path} does not exist: run the pipeline that writes it first"
+            )
+        return {
+            p.relative_to(self._path).as_posix(): p.read_bytes()
+            for p in sorted(self._path.rglob("*"))
+            if p.is_file()
+        }
 
     def save(self, data: dict[str, bytes]) -> None:
         self._path.mkdir(parents=True, exist_ok=True)

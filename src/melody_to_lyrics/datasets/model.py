@@ -17,7 +17,9 @@ from safetensors.torch import load_file, save_file
 
 
 class ModelDataset(AbstractDataset[dict, dict | None]):
-    def __init__(self, filepath: str, optional: bool = False, metadata: dict[str, Any] | None = None):
+    def __init__(
+        self, filepath: str, optional: bool = False, metadata: dict[str, Any] | None = None
+    ):
         self._filepath = Path(filepath)
         self._optional = optional
         self.metadata = metadata

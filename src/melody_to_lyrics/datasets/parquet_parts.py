@@ -42,7 +42,9 @@ class ParquetPartsDataset(AbstractDataset[pd.DataFrame, TableParts]):
 
     def save(self, data: pd.DataFrame) -> None:
         if not isinstance(data, pd.DataFrame):
-            raise DatasetError(f"{self._path}: expected a pandas DataFrame, got {type(data).__name__}")
+            raise DatasetError(
+                f"{self._path}: expected a pandas DataFrame, got {type(data).__name__}"
+            )
         self._path.mkdir(parents=True, exist_ok=True)
         if self._parts_written == 0:
             for old in self._parts():

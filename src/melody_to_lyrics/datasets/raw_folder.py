@@ -37,7 +37,9 @@ class RawFolderDataset(AbstractDataset[None, SourceFolder]):
         return self._path
 
     def load(self) -> SourceFolder:
-        if self._path.is_file():  # a single file works too (e.g. `--params generate_input=song.mid`)
+        if (
+            self._path.is_file()
+        ):  # a single file works too (e.g. `--params generate_input=song.mid`)
             return SourceFolder(root=self._path.parent, files=(self._path.name,))
         if not self._path.is_dir():
             if self.required:
@@ -46,14 +48,20 @@ class RawFolderDataset(AbstractDataset[None, SourceFolder]):
         if self._include is not None:
             missing = [d for d in self._include if not (self._path / d).is_dir()]
             if missing and self.required:
-                raise DatasetError(f"raw folder {self._path}: included sub-folder(s) {missing} do not exist")
-        tops = [self._path / d for d in self._include] if self._include is not None else [self._path]
+                raise DatasetError(
+                    f"raw folder {self._path}: included sub-folder(s) {missing} do not exist"
+                )
+        tops = (
+            [self._path / d for d in self._include] if self._include is not None else [self._path]
+        )
         files = []
         for top in tops:
             for dirpath, dirnames, filenames in os.walk(top):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 rel = Path(dirpath).relative_to(self._path)
-                files.extend((rel / name).as_posix() for name in filenames if not name.startswith("."))
+                files.extend(
+                    (rel / name).as_posix() for name in filenames if not name.startswith(".")
+                )
         return SourceFolder(root=self._path, files=tuple(sorted(files)))
 
     def save(self, data: None) -> None:

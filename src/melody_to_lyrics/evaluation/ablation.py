@@ -44,29 +44,42 @@ def line_starts(
         else:
             prompt = torch.tensor([[int(data["inputs"][i][0])] for i in rows])
         batch_config = GenerationConfig(**{**config.__dict__, "seed": config.seed + start})
-        for row, result in zip(prompt.tolist(), generate(decoder, prompt, batch_config), strict=True):
-            texts.append(decode(tokenizer, ([] if scheme == "bos_prefix" else row) + result["tokens"]))
+        for row, result in zip(
+            prompt.tolist(), generate(decoder, prompt, batch_config), strict=True
+        ):
+            texts.append(
+                decode(tokenizer, ([] if scheme == "bos_prefix" else row) + result["tokens"])
+            )
     return texts
 
 
 def comparable_curve(curve: pd.DataFrame) -> pd.DataFrame:
-    rows = curve[(curve["split"] == "validation") & curve["comparable"].notna()] if "comparable" in curve else curve.iloc[:0]
+    rows = (
+        curve[(curve["split"] == "validation") & curve["comparable"].notna()]
+        if "comparable" in curve
+        else curve.iloc[:0]
+    )
     return rows[["step", "comparable", "loss"]]
 
 
 def summarise(
-    metrics: dict[str, dict], curves: dict[str, pd.DataFrame], starts: dict[str, dict[str, list[str]]], references: list[str]
+    metrics: dict[str, dict],
+    curves: dict[str, pd.DataFrame],
+    starts: dict[str, dict[str, list[str]]],
+    references: list[str],
 ) -> dict:
     """The ablation's numbers: per scheme, the losses and how generated lines start."""
     result = {"schemes": {}, "references": first_word_stats(references)}
-    for scheme in metrics:
+    for scheme, run in metrics.items():
         curve = comparable_curve(curves[scheme])
         result["schemes"][scheme] = {
-            "final_comparable_validation_loss": metrics[scheme].get("final_validation_comparable"),
-            "best_comparable_validation_loss": float(curve["comparable"].min()) if len(curve) else None,
-            "final_validation_loss": metrics[scheme].get("final_validation_loss"),
-            "steps": metrics[scheme]["steps"],
-            "train_seconds": metrics[scheme]["train_seconds"],
+            "final_comparable_validation_loss": run.get("final_validation_comparable"),
+            "best_comparable_validation_loss": float(curve["comparable"].min())
+            if len(curve)
+            else None,
+            "final_validation_loss": run.get("final_validation_loss"),
+            "steps": run["steps"],
+            "train_seconds": run["train_seconds"],
             "greedy": first_word_stats(starts[scheme]["greedy"]),
             "nucleus": first_word_stats(starts[scheme]["nucleus"]),
         }
@@ -98,15 +111,15 @@ def conclusion(summary: dict, batch_size: int, steps: int) -> str:
         )
     g, n, r = bos["greedy"], bos["nucleus"], summary["references"]
     starts = (
-        f"Greedy decoding from BOS starts {g['first_word_share']:.0%} of `bos_prefix` lines with \"{g['first_word']}\" "
+        f'Greedy decoding from BOS starts {g["first_word_share"]:.0%} of `bos_prefix` lines with "{g["first_word"]}" '
         f"(first-word entropy {g['first_word_entropy_bits']:.2f} bits): without a melody, a fixed start token has one most "
         "likely continuation, which is the write-up's collapse. Nucleus sampling gives "
-        f"{n['first_word_share']:.0%} \"{n['first_word']}\" and {n['first_word_entropy_bits']:.2f} bits, against "
-        f"{r['first_word_share']:.0%} \"{r['first_word']}\" and {r['first_word_entropy_bits']:.2f} bits in the reference lines."
+        f'{n["first_word_share"]:.0%} "{n["first_word"]}" and {n["first_word_entropy_bits"]:.2f} bits, against '
+        f'{r["first_word_share"]:.0%} "{r["first_word"]}" and {r["first_word_entropy_bits"]:.2f} bits in the reference lines.'
     )
     s = shifted["greedy"]
     given = (
-        f"`shifted` lines start with the word they are given ({s['first_word_share']:.0%} \"{s['first_word']}\", "
+        f'`shifted` lines start with the word they are given ({s["first_word_share"]:.0%} "{s["first_word"]}", '
         f"{s['first_word_entropy_bits']:.2f} bits with greedy decoding): the scheme does not cure the collapse, it hands the "
         "first word to someone else -- in the joint model, to the melody, through BOS and cross-attention."
     )
@@ -128,5 +141,7 @@ def render(summary: dict, batch_size: int, steps: int) -> str:
             f"{s['nucleus']['first_word_entropy_bits']:.2f} |"
         )
     r = summary["references"]
-    rows.append(f"| references | | | | {r['first_word']} | {r['first_word_share']:.1%} | {r['first_word_entropy_bits']:.2f} | | | |")
+    rows.append(
+        f"| references | | | | {r['first_word']} | {r['first_word_share']:.1%} | {r['first_word_entropy_bits']:.2f} | | | |"
+    )
     return "\n".join(rows) + "\n\n" + conclusion(summary, batch_size, steps)

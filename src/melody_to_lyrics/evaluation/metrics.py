@@ -20,7 +20,17 @@ import sacrebleu
 
 from melody_to_lyrics.text.syllables import count_syllables, words
 
-__all__ = ["bleu", "chrf", "count_syllables", "distinct_n", "first_word_stats", "syllable_alignment", "text_metrics", "words"]
+__all__ = [
+    "bleu",
+    "chrf",
+    "count_syllables",
+    "distinct_n",
+    "first_word_stats",
+    "syllable_alignment",
+    "text_metrics",
+    "words",
+]
+
 
 def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
     return float(sacrebleu.corpus_bleu(list(hypotheses), [list(references)]).score)
@@ -45,23 +55,41 @@ def first_word_stats(lines: Sequence[str]) -> dict:
     word, top = counts.most_common(1)[0]
     probabilities = np.array(list(counts.values()), dtype=float) / len(firsts)
     entropy = float(-(probabilities * np.log2(probabilities)).sum())
-    return {"first_word": word, "first_word_share": top / len(firsts), "first_word_entropy_bits": entropy}
+    return {
+        "first_word": word,
+        "first_word_share": top / len(firsts),
+        "first_word_entropy_bits": entropy,
+    }
 
 
 def syllable_alignment(lines: Sequence[str], notes: Sequence[int], language: str = "en_US") -> dict:
     """Mean |syllables - notes| and the share of lines with exactly as many syllables as notes."""
-    errors = np.array([abs(count_syllables(t, language) - int(n)) for t, n in zip(lines, notes, strict=True)], dtype=float)
+    errors = np.array(
+        [abs(count_syllables(t, language) - int(n)) for t, n in zip(lines, notes, strict=True)],
+        dtype=float,
+    )
     if not len(errors):
         return {"syllable_error_mean": math.nan, "syllable_exact_rate": math.nan}
-    return {"syllable_error_mean": float(errors.mean()), "syllable_exact_rate": float((errors == 0).mean())}
+    return {
+        "syllable_error_mean": float(errors.mean()),
+        "syllable_exact_rate": float((errors == 0).mean()),
+    }
 
 
-def syllable_errors(lines: Sequence[str], notes: Sequence[int], language: str = "en_US") -> np.ndarray:
-    return np.array([count_syllables(t, language) - int(n) for t, n in zip(lines, notes, strict=True)])
+def syllable_errors(
+    lines: Sequence[str], notes: Sequence[int], language: str = "en_US"
+) -> np.ndarray:
+    return np.array(
+        [count_syllables(t, language) - int(n) for t, n in zip(lines, notes, strict=True)]
+    )
 
 
 def text_metrics(
-    hypotheses: Sequence[str], references: Sequence[str], notes: Sequence[int], ended: Sequence[bool] | None, language: str
+    hypotheses: Sequence[str],
+    references: Sequence[str],
+    notes: Sequence[int],
+    ended: Sequence[bool] | None,
+    language: str,
 ) -> dict:
     """Every metric of one system's lines."""
     metrics = {

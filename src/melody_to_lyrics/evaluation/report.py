@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 import pretty_midi
 
-from melody_to_lyrics.evaluation.metrics import first_word_stats, syllable_errors, text_metrics, words
+from melody_to_lyrics.evaluation.metrics import (
+    first_word_stats,
+    syllable_errors,
+    text_metrics,
+    words,
+)
 
 METRIC_COLUMNS = [
     ("bleu", "BLEU", "{:.2f}"),
@@ -31,7 +36,13 @@ def system_metrics(generations: pd.DataFrame, language: str) -> pd.DataFrame:
     keys = ["system", "strategy", "length_control"]
     for key, group in generations.groupby(keys, sort=False):
         ended = None if group["ended"].isna().all() else group["ended"].astype(bool).tolist()
-        metrics = text_metrics(group["generated"].tolist(), group["reference"].tolist(), group["n_notes"].tolist(), ended, language)
+        metrics = text_metrics(
+            group["generated"].tolist(),
+            group["reference"].tolist(),
+            group["n_notes"].tolist(),
+            ended,
+            language,
+        )
         rows.append({**dict(zip(keys, key, strict=True)), "lines": len(group), **metrics})
     return pd.DataFrame(rows)
 
@@ -39,8 +50,25 @@ def system_metrics(generations: pd.DataFrame, language: str) -> pd.DataFrame:
 def reference_metrics(generations: pd.DataFrame, language: str) -> dict:
     """What the references themselves score on the reference-free metrics (for calibration)."""
     references = generations.drop_duplicates("row")
-    stats = text_metrics(references["reference"].tolist(), references["reference"].tolist(), references["n_notes"].tolist(), None, language)
-    return {k: stats[k] for k in ("distinct_1", "distinct_2", "first_word", "first_word_share", "first_word_entropy_bits", "syllable_error_mean", "syllable_exact_rate")}
+    stats = text_metrics(
+        references["reference"].tolist(),
+        references["reference"].tolist(),
+        references["n_notes"].tolist(),
+        None,
+        language,
+    )
+    return {
+        k: stats[k]
+        for k in (
+            "distinct_1",
+            "distinct_2",
+            "first_word",
+            "first_word_share",
+            "first_word_entropy_bits",
+            "syllable_error_mean",
+            "syllable_exact_rate",
+        )
+    }
 
 
 def _cell(value, fmt: str) -> str:
@@ -49,11 +77,15 @@ def _cell(value, fmt: str) -> str:
     return fmt.format(value)
 
 
-def markdown_table(rows: list[dict], columns: list[tuple[str, str, str]], leading: list[tuple[str, str]]) -> str:
+def markdown_table(
+    rows: list[dict], columns: list[tuple[str, str, str]], leading: list[tuple[str, str]]
+) -> str:
     header = [title for _, title in leading] + [title for _, title, _ in columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
-        cells = [str(row.get(key, "")) for key, _ in leading] + [_cell(row.get(key), fmt) for key, _, fmt in columns]
+        cells = [str(row.get(key, "")) for key, _ in leading] + [
+            _cell(row.get(key), fmt) for key, _, fmt in columns
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -71,7 +103,11 @@ def render_markdown(report: dict) -> str:
         "",
         markdown_table(
             report["losses"],
-            [("loss", "loss (nats/token)", "{:.3f}"), ("perplexity", "perplexity", "{:.1f}"), ("comparable", "comparable loss", "{:.3f}")],
+            [
+                ("loss", "loss (nats/token)", "{:.3f}"),
+                ("perplexity", "perplexity", "{:.1f}"),
+                ("comparable", "comparable loss", "{:.3f}"),
+            ],
             [("system", "system")],
         ),
         "",
@@ -79,9 +115,14 @@ def render_markdown(report: dict) -> str:
         "",
         "## Generated lines",
         "",
-        markdown_table(report["systems"], METRIC_COLUMNS, [("system", "system"), ("strategy", "decoding"), ("length_control", "length control")]),
+        markdown_table(
+            report["systems"],
+            METRIC_COLUMNS,
+            [("system", "system"), ("strategy", "decoding"), ("length_control", "length control")],
+        ),
         "",
-        "References themselves: " + ", ".join(
+        "References themselves: "
+        + ", ".join(
             f"{title} {_cell(report['references'].get(key), fmt)}"
             for key, title, fmt in METRIC_COLUMNS
             if key in report["references"]
@@ -108,12 +149,18 @@ def plot_training_curves(curves: dict[str, pd.DataFrame]) -> plt.Figure:
     return figure
 
 
-def plot_first_words(generations: pd.DataFrame, systems: list[tuple[str, str]], top: int = 10) -> plt.Figure:
+def plot_first_words(
+    generations: pd.DataFrame, systems: list[tuple[str, str]], top: int = 10
+) -> plt.Figure:
     """Shares of the commonest first words: references and some systems side by side."""
     references = generations.drop_duplicates("row")["reference"]
     series = {"references": references}
     for system, strategy in systems:
-        rows = generations[(generations["system"] == system) & (generations["strategy"] == strategy) & ~generations["length_control"]]
+        rows = generations[
+            (generations["system"] == system)
+            & (generations["strategy"] == strategy)
+            & ~generations["length_control"]
+        ]
         if len(rows):
             series[f"{system} ({strategy})"] = rows["generated"]
     figure, axes = plt.subplots(1, len(series), figsize=(3.6 * len(series), 3.6), squeeze=False)
@@ -130,19 +177,34 @@ def plot_first_words(generations: pd.DataFrame, systems: list[tuple[str, str]], 
     return figure
 
 
-def plot_syllable_errors(generations: pd.DataFrame, language: str, systems: list[tuple[str, str, bool]]) -> plt.Figure:
+def plot_syllable_errors(
+    generations: pd.DataFrame, language: str, systems: list[tuple[str, str, bool]]
+) -> plt.Figure:
     """Histogram of syllables minus notes, per system (and for the references)."""
     figure, axis = plt.subplots(figsize=(7, 4))
     references = generations.drop_duplicates("row")
     bins = np.arange(-12.5, 13.5, 1)
-    errors = {"references": syllable_errors(references["reference"], references["n_notes"], language)}
+    errors = {
+        "references": syllable_errors(references["reference"], references["n_notes"], language)
+    }
     for system, strategy, control in systems:
-        rows = generations[(generations["system"] == system) & (generations["strategy"] == strategy) & (generations["length_control"] == control)]
+        rows = generations[
+            (generations["system"] == system)
+            & (generations["strategy"] == strategy)
+            & (generations["length_control"] == control)
+        ]
         if len(rows):
             label = f"{system} ({strategy}{', length control' if control else ''})"
             errors[label] = syllable_errors(rows["generated"], rows["n_notes"], language)
     for label, values in errors.items():
-        axis.hist(np.clip(values, -12, 12), bins=bins, histtype="step", linewidth=1.6, label=label, density=True)
+        axis.hist(
+            np.clip(values, -12, 12),
+            bins=bins,
+            histtype="step",
+            linewidth=1.6,
+            label=label,
+            density=True,
+        )
     axis.set_xlabel("syllables of the line - notes of its melody")
     axis.set_ylabel("share of lines")
     axis.legend(fontsize=8)

@@ -36,7 +36,11 @@ def word_start_mask(tokenizer: Tokenizer) -> torch.Tensor:
 
 
 def length_control(tokenizer: Tokenizer, targets: list[int], language: str) -> LengthControl:
-    return LengthControl(targets, lambda ids: count_syllables(decode(tokenizer, ids), language), word_start_mask(tokenizer))
+    return LengthControl(
+        targets,
+        lambda ids: count_syllables(decode(tokenizer, ids), language),
+        word_start_mask(tokenizer),
+    )
 
 
 def generate_joint(
@@ -56,7 +60,9 @@ def generate_joint(
     results: list[dict] = []
     for start in range(0, len(notes), batch_size):
         rows = range(start, min(start + batch_size, len(notes)))
-        segment = pad_notes([notes[i][: model.config.encoder.max_notes] for i in rows], pad).to(device)
+        segment = pad_notes([notes[i][: model.config.encoder.max_notes] for i in rows], pad).to(
+            device
+        )
         memory, mask = model.encode(segment)
         prompt = torch.full((len(rows), 1), BOS_ID, dtype=torch.long, device=device)
         control = None
@@ -71,7 +77,9 @@ def generate_joint(
 
 def first_token_distribution(training_inputs: Ragged) -> tuple[np.ndarray, np.ndarray]:
     """Token ids and probabilities of the first token of training lines."""
-    counts = Counter(int(training_inputs[i][0]) for i in range(len(training_inputs)) if len(training_inputs[i]))
+    counts = Counter(
+        int(training_inputs[i][0]) for i in range(len(training_inputs)) if len(training_inputs[i])
+    )
     ids = np.array(sorted(counts))
     probabilities = np.array([counts[i] for i in ids], dtype=float)
     return ids, probabilities / probabilities.sum()
@@ -98,11 +106,17 @@ def generate_decoder_only(
             prompt = torch.full((size, 1), BOS_ID, dtype=torch.long, device=device)
         else:
             ids, probabilities = first_tokens
-            prompt = torch.as_tensor(rng.choice(ids, size=size, p=probabilities), device=device)[:, None]
+            prompt = torch.as_tensor(rng.choice(ids, size=size, p=probabilities), device=device)[
+                :, None
+            ]
         batch_config = GenerationConfig(**{**config.__dict__, "seed": config.seed + start})
-        for row, result in zip(prompt.tolist(), generate(decoder, prompt, batch_config), strict=True):
+        for row, result in zip(
+            prompt.tolist(), generate(decoder, prompt, batch_config), strict=True
+        ):
             tokens = ([] if scheme == "bos_prefix" else row) + result["tokens"]
-            results.append({"tokens": tokens, "ended": result["ended"], "text": decode(tokenizer, tokens)})
+            results.append(
+                {"tokens": tokens, "ended": result["ended"], "text": decode(tokenizer, tokens)}
+            )
     return results
 
 
@@ -118,14 +132,18 @@ def melody_features(notes: Ragged, vocab_sizes: tuple[int, ...], points: int = 1
     for i in range(len(notes)):
         segment = notes[i].astype(float)
         pitch = segment[:, 0] - segment[:, 0].mean()
-        contour = np.interp(np.linspace(0, len(pitch) - 1, points), np.arange(len(pitch)), pitch) / 6.0
+        contour = (
+            np.interp(np.linspace(0, len(pitch) - 1, points), np.arange(len(pitch)), pitch) / 6.0
+        )
         duration = np.bincount(segment[:, 1].astype(int), minlength=durations) / len(segment)
         position = np.bincount(segment[:, 3].astype(int), minlength=positions) / len(segment)
         rows.append(np.concatenate([contour, 2 * duration, position, [np.log1p(len(segment))]]))
     return np.array(rows)
 
 
-def nearest_melody(train_notes: Ragged, query_notes: Ragged, vocab_sizes: tuple[int, ...], chunk: int = 512) -> np.ndarray:
+def nearest_melody(
+    train_notes: Ragged, query_notes: Ragged, vocab_sizes: tuple[int, ...], chunk: int = 512
+) -> np.ndarray:
     """For each query segment, the index of the training segment with the closest features."""
     train = melody_features(train_notes, vocab_sizes)
     query = melody_features(query_notes, vocab_sizes)

@@ -17,14 +17,14 @@ tune moves between instruments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 SENTENCE_PUNCTUATION = ".,;:!?"
 
 
-def estimate_offset(syllable_beats: np.ndarray, onsets: np.ndarray, tolerance: float, max_offset: float = 1.0) -> float:
+def estimate_offset(
+    syllable_beats: np.ndarray, onsets: np.ndarray, tolerance: float, max_offset: float = 1.0
+) -> float:
     """Median signed distance (beats) from syllables to their nearest onset; 0 when small or unclear."""
     beats = np.asarray(syllable_beats, dtype=np.float64)
     if len(beats) < 3 or len(onsets) == 0:
@@ -40,7 +40,9 @@ def estimate_offset(syllable_beats: np.ndarray, onsets: np.ndarray, tolerance: f
     return offset if abs(offset) > tolerance / 2 else 0.0
 
 
-def align_syllables(syllable_beats: np.ndarray, onsets: np.ndarray, tolerance: float, offset: float = 0.0) -> np.ndarray:
+def align_syllables(
+    syllable_beats: np.ndarray, onsets: np.ndarray, tolerance: float, offset: float = 0.0
+) -> np.ndarray:
     """Index of the note each syllable starts on (-1 where none), strictly increasing where aligned.
 
     Among all monotone assignments (each syllable on at most one note, each note under at most one
@@ -57,7 +59,9 @@ def align_syllables(syllable_beats: np.ndarray, onsets: np.ndarray, tolerance: f
     # have the same future, so only the best of them is kept (as "floor[i] - 1").
     floor = np.minimum.accumulate(lo[::-1])[::-1] if len(lo) else lo
     states: dict[int, float] = {-1: 0.0}  # last note used -> best score
-    history: list[dict[int, tuple[int, int]]] = []  # per syllable: state -> (previous state, note or -1)
+    history: list[
+        dict[int, tuple[int, int]]
+    ] = []  # per syllable: state -> (previous state, note or -1)
     for i in range(len(beats)):
         new: dict[int, float] = {}
         back: dict[int, tuple[int, int]] = {}
@@ -145,7 +149,9 @@ def infer_lines(
         if a >= 0 and b > 0:
             gap = float(starts[b] - ends[b - 1])
         punctuated = texts[i][-1:] in SENTENCE_PUNCTUATION
-        if (length >= min_syllables and (punctuated or gap >= rest_break_beats)) or length >= max_syllables:
+        if (
+            length >= min_syllables and (punctuated or gap >= rest_break_beats)
+        ) or length >= max_syllables:
             line += 1
             length = 0
     return lines

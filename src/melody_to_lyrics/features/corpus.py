@@ -54,11 +54,17 @@ def _groups(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return dict(tuple(frame.groupby("song_id", sort=False))) if len(frame) else {}
 
 
-def features_of_part(part: PartInput, joiner: WordJoiner, options: FeatureOptions) -> dict[str, pd.DataFrame]:
+def features_of_part(
+    part: PartInput, joiner: WordJoiner, options: FeatureOptions
+) -> dict[str, pd.DataFrame]:
     """Melodies, aligned lines, the alignment report and rejects for the songs of one part."""
     songs = _read(part.songs)
     songs = songs[songs["source"] != "lyric_text"]  # plain text has no music
-    tracks, notes, events = _groups(_read(part.tracks)), _groups(_read(part.notes)), _groups(_read(part.lyric_events))
+    tracks, notes, events = (
+        _groups(_read(part.tracks)),
+        _groups(_read(part.notes)),
+        _groups(_read(part.lyric_events)),
+    )
     empty_events = pd.DataFrame(columns=["stanza", "syllable", "beat", "text", "word_end", "line"])
     melodies, lines, reports, rejects = [], [], [], []
     for song in songs.to_dict(orient="records"):
@@ -66,10 +72,19 @@ def features_of_part(part: PartInput, joiner: WordJoiner, options: FeatureOption
         if sid not in notes:
             continue
         try:
-            result = song_features(song, tracks[sid], notes[sid], events.get(sid, empty_events), joiner, options)
+            result = song_features(
+                song, tracks[sid], notes[sid], events.get(sid, empty_events), joiner, options
+            )
         except Exception as err:  # one odd song must not stop the corpus; it is reported
             reason = f"unexpected {type(err).__name__}: {err}"
-            rejects.append({"source": song["source"], "path": song["path"], "stage": "features", "reason": reason})
+            rejects.append(
+                {
+                    "source": song["source"],
+                    "path": song["path"],
+                    "stage": "features",
+                    "reason": reason,
+                }
+            )
             continue
         if result.melody is not None:
             melodies.append(result.melody)
@@ -99,9 +114,16 @@ def corpus_features(
     """Features of every song, one output part per input part."""
     counts = {songs.num_parts, tracks.num_parts, notes.num_parts, lyric_events.num_parts}
     if len(counts) == 1:
-        inputs = [PartInput(*p) for p in zip(songs.parts, tracks.parts, notes.parts, lyric_events.parts, strict=True)]
+        inputs = [
+            PartInput(*p)
+            for p in zip(songs.parts, tracks.parts, notes.parts, lyric_events.parts, strict=True)
+        ]
     else:  # tables not written together by ingest: read each whole, as one part
-        inputs = [PartInput(songs.to_pandas(), tracks.to_pandas(), notes.to_pandas(), lyric_events.to_pandas())]
+        inputs = [
+            PartInput(
+                songs.to_pandas(), tracks.to_pandas(), notes.to_pandas(), lyric_events.to_pandas()
+            )
+        ]
 
     def crashed(part: PartInput, err: BaseException) -> dict[str, pd.DataFrame]:
         raise RuntimeError(f"note features failed on a part: {err}") from err

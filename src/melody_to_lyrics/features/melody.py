@@ -99,25 +99,39 @@ class TrackMatch:
         return f2_score(self.recall, self.precision)
 
 
-def match_tracks(syllable_beats: np.ndarray, onsets: dict[int, np.ndarray], tolerance: float) -> list[TrackMatch]:
+def match_tracks(
+    syllable_beats: np.ndarray, onsets: dict[int, np.ndarray], tolerance: float
+) -> list[TrackMatch]:
     """How well each track's onsets (see :func:`onsets_by_track`) match the syllable times, best first."""
     beats = np.sort(np.asarray(syllable_beats, dtype=np.float64))
     matches = []
     for track, track_onsets in onsets.items():
         offset = estimate_offset(beats, track_onsets, tolerance)
         shifted = beats + offset
-        recall = float(np.mean(nearest_distance(shifted, track_onsets) <= tolerance)) if len(beats) else 0.0
+        recall = (
+            float(np.mean(nearest_distance(shifted, track_onsets) <= tolerance))
+            if len(beats)
+            else 0.0
+        )
         if len(beats):
-            inside = track_onsets[(track_onsets >= shifted[0] - 1.0) & (track_onsets <= shifted[-1] + 1.0)]
+            inside = track_onsets[
+                (track_onsets >= shifted[0] - 1.0) & (track_onsets <= shifted[-1] + 1.0)
+            ]
         else:
             inside = track_onsets[:0]
-        precision = float(np.mean(nearest_distance(inside, shifted) <= tolerance)) if len(inside) else 0.0
+        precision = (
+            float(np.mean(nearest_distance(inside, shifted) <= tolerance)) if len(inside) else 0.0
+        )
         matches.append(TrackMatch(track, recall, precision, offset))
     return sorted(matches, key=lambda m: (-round(m.score, 4), -round(m.recall, 4), m.track))
 
 
 def line_track(
-    shifted_beats: np.ndarray, onsets: dict[int, np.ndarray], tolerance: float, preferred: int, bonus: float = 0.05
+    shifted_beats: np.ndarray,
+    onsets: dict[int, np.ndarray],
+    tolerance: float,
+    preferred: int,
+    bonus: float = 0.05,
 ) -> int:
     """The track whose onsets best match one line's syllables (F2 within the line's time window).
 
@@ -130,9 +144,17 @@ def line_track(
     low, high = beats[0] - tolerance, beats[-1] + tolerance
     best, best_score = preferred, -1.0
     for track, track_onsets in sorted(onsets.items()):
-        recall = float(np.count_nonzero(nearest_distance(beats, track_onsets) <= tolerance)) / len(beats)
-        inside = track_onsets[np.searchsorted(track_onsets, low) : np.searchsorted(track_onsets, high, side="right")]
-        precision = float(np.count_nonzero(nearest_distance(inside, beats) <= tolerance)) / len(inside) if len(inside) else 0.0
+        recall = float(np.count_nonzero(nearest_distance(beats, track_onsets) <= tolerance)) / len(
+            beats
+        )
+        inside = track_onsets[
+            np.searchsorted(track_onsets, low) : np.searchsorted(track_onsets, high, side="right")
+        ]
+        precision = (
+            float(np.count_nonzero(nearest_distance(inside, beats) <= tolerance)) / len(inside)
+            if len(inside)
+            else 0.0
+        )
         score = f2_score(recall, precision) + (bonus if track == preferred else 0.0)
         if score > best_score:
             best, best_score = track, score
@@ -161,11 +183,20 @@ def melody_score(notes: Notes, name: str, program: int, song_span: float) -> flo
     )
 
 
-def guess_melody_track(tracks: dict[int, Notes], names: dict[int, str], programs: dict[int, int], min_notes: int) -> int | None:
+def guess_melody_track(
+    tracks: dict[int, Notes], names: dict[int, str], programs: dict[int, int], min_notes: int
+) -> int | None:
     """The most melody-like track of a file without lyrics (None when it has no notes)."""
-    candidates = {t: n for t, n in tracks.items() if len(n) >= min_notes} or {t: n for t, n in tracks.items() if len(n)}
+    candidates = {t: n for t, n in tracks.items() if len(n) >= min_notes} or {
+        t: n for t, n in tracks.items() if len(n)
+    }
     if not candidates:
         return None
-    span = max(float(n.end.max()) for n in candidates.values()) - min(float(n.start.min()) for n in candidates.values())
-    scores = {t: melody_score(n, names.get(t, ""), programs.get(t, 0), span) for t, n in candidates.items()}
+    span = max(float(n.end.max()) for n in candidates.values()) - min(
+        float(n.start.min()) for n in candidates.values()
+    )
+    scores = {
+        t: melody_score(n, names.get(t, ""), programs.get(t, 0), span)
+        for t, n in candidates.items()
+    }
     return max(sorted(scores), key=lambda t: scores[t])

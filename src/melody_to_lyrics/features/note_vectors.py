@@ -47,7 +47,11 @@ def nearest_bin(values: np.ndarray, bins: tuple[float, ...]) -> np.ndarray:
     positive = np.flatnonzero(centres > 0)
     logs = np.log2(centres[positive])
     safe = np.log2(np.maximum(values, 1e-9))
-    index = positive[np.argmin(np.abs(safe[:, None] - logs[None, :]), axis=1)] if len(values) else np.zeros(0, int)
+    index = (
+        positive[np.argmin(np.abs(safe[:, None] - logs[None, :]), axis=1)]
+        if len(values)
+        else np.zeros(0, int)
+    )
     zero = np.flatnonzero(centres == 0)
     if len(zero):
         threshold = centres[positive].min() / 2 if len(positive) else np.inf
@@ -55,7 +59,9 @@ def nearest_bin(values: np.ndarray, bins: tuple[float, ...]) -> np.ndarray:
     return index.astype(np.int16)
 
 
-def bar_positions(starts: np.ndarray, time_signatures: tuple | list = FOUR_FOUR) -> tuple[np.ndarray, np.ndarray]:
+def bar_positions(
+    starts: np.ndarray, time_signatures: tuple | list = FOUR_FOUR
+) -> tuple[np.ndarray, np.ndarray]:
     """Beats since the last bar line for each onset, and the length of its bar, in beats.
 
     Each time signature change starts a bar.

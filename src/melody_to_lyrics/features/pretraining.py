@@ -42,7 +42,9 @@ def pretraining_lines(
 
     plain["key"] = plain["text"].map(normalise_text)
     signatures = song_shingles(plain, shingle_words)
-    leaked = {song for song, sig in signatures.items() if containment(sig, heldout_shingles) >= min_shared}
+    leaked = {
+        song for song, sig in signatures.items() if containment(sig, heldout_shingles) >= min_shared
+    }
     stats["plain_songs_near_heldout_removed"] = len(leaked)
     plain = plain[~plain["song_id"].isin(leaked)]
     plain["source"] = "lyric_text"

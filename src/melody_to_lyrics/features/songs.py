@@ -65,7 +65,14 @@ def _time_signatures(song: dict) -> tuple:
     beats = song.get("ts_beat")
     if beats is None or len(beats) == 0:
         return FOUR_FOUR
-    return tuple(zip(map(float, beats), map(int, song["ts_numerator"]), map(int, song["ts_denominator"]), strict=True))
+    return tuple(
+        zip(
+            map(float, beats),
+            map(int, song["ts_numerator"]),
+            map(int, song["ts_denominator"]),
+            strict=True,
+        )
+    )
 
 
 def song_features(
@@ -78,7 +85,11 @@ def song_features(
 ) -> SongFeatures:
     """Features of one song; ``tracks``, ``notes`` and ``events`` hold that song's rows only."""
     track_notes = {
-        int(t): Notes(g["pitch"].to_numpy(np.int16), g["start_beat"].to_numpy(np.float64), g["end_beat"].to_numpy(np.float64))
+        int(t): Notes(
+            g["pitch"].to_numpy(np.int16),
+            g["start_beat"].to_numpy(np.float64),
+            g["end_beat"].to_numpy(np.float64),
+        )
         for t, g in notes.groupby("track", sort=True)
     }
     onsets = onsets_by_track(track_notes)
@@ -90,7 +101,11 @@ def song_features(
     def melody_of(track: int) -> _Melody:
         if track not in melodies:
             mono = monophonic(track_notes[track])
-            melodies[track] = _Melody(track, mono, note_vectors(mono.pitch, mono.start, mono.end, options.quantiser, signatures))
+            melodies[track] = _Melody(
+                track,
+                mono,
+                note_vectors(mono.pitch, mono.start, mono.end, options.quantiser, signatures),
+            )
         return melodies[track]
 
     report = {
@@ -115,18 +130,27 @@ def song_features(
     result = SongFeatures(report=report)
     if not track_notes:
         report.update(status="no_melody", reason="no notes")
-        result.reject = {"source": song["source"], "path": song["path"], "stage": "melody", "reason": "no notes"}
+        result.reject = {
+            "source": song["source"],
+            "path": song["path"],
+            "stage": "melody",
+            "reason": "no notes",
+        }
         return result
 
     primary: _Melody | None = None
     unmatched = []
     stanzas = list(events.groupby("stanza", sort=True)) if len(events) else []
     report["n_stanzas"] = len(stanzas)
-    for stanza, syllables in stanzas:
-        syllables = syllables.sort_values("syllable")
+    for stanza, events_of_stanza in stanzas:
+        syllables = events_of_stanza.sort_values("syllable")
         report["n_syllables"] += len(syllables)
-        best = match_tracks(syllables["beat"].to_numpy(np.float64), onsets, options.onset_tolerance_beats)[0]
-        lines, counts = _stanza_lines(song, int(stanza), syllables, best, onsets, melody_of, joiner, options)
+        best = match_tracks(
+            syllables["beat"].to_numpy(np.float64), onsets, options.onset_tolerance_beats
+        )[0]
+        lines, counts = _stanza_lines(
+            song, int(stanza), syllables, best, onsets, melody_of, joiner, options
+        )
         report["n_lines"] += counts["lines"]
         aligned_share = counts["syllables_aligned"] / len(syllables)
         if aligned_share < options.min_melody_match:
@@ -143,7 +167,13 @@ def song_features(
         result.lines.extend(lines)
         if primary is None:
             primary = melody_of(best.track)
-            report.update(recall=best.recall, precision=best.precision, offset_beats=best.offset, melody_track=best.track, method="lyrics")
+            report.update(
+                recall=best.recall,
+                precision=best.precision,
+                offset_beats=best.offset,
+                melody_track=best.track,
+                method="lyrics",
+            )
 
     if primary is None:
         track = guess_melody_track(track_notes, names, programs, options.min_melody_notes)
@@ -152,7 +182,12 @@ def song_features(
         if stanzas:
             reason = "lyrics match no track: " + "; ".join(unmatched)
             report.update(status="unmatched", reason=reason)
-            result.reject = {"source": song["source"], "path": song["path"], "stage": "align", "reason": reason}
+            result.reject = {
+                "source": song["source"],
+                "path": song["path"],
+                "stage": "align",
+                "reason": reason,
+            }
         else:
             report["status"] = "no_lyrics"
     else:

@@ -103,14 +103,20 @@ def split_songs(
     """
     signatures = song_shingles(lines, shingle_words)
     all_songs = sorted(signatures)
-    group_of = duplicate_groups(signatures, min_shared=min_shared, max_shingle_songs=max_shingle_songs)
+    group_of = duplicate_groups(
+        signatures, min_shared=min_shared, max_shingle_songs=max_shingle_songs
+    )
     keys = {song: content_key(signatures[song]) for song in all_songs}
     members: dict[str, list[str]] = defaultdict(list)
     for song in all_songs:
         members[group_of[song]].append(song)
-    kept_of = {g: min(ms, key=lambda s: (-len(signatures[s]), keys[s], s)) for g, ms in members.items()}
+    kept_of = {
+        g: min(ms, key=lambda s: (-len(signatures[s]), keys[s], s)) for g, ms in members.items()
+    }
 
-    order = sorted(members, key=lambda g: hashlib.sha1(f"{seed}:{keys[kept_of[g]]}".encode()).hexdigest())
+    order = sorted(
+        members, key=lambda g: hashlib.sha1(f"{seed}:{keys[kept_of[g]]}".encode()).hexdigest()
+    )
     n = len(order)
     n_test = round(n * test)
     n_val = round(n * validation)
@@ -118,7 +124,9 @@ def split_songs(
         n_test, n_val = max(n_test, 1 if test > 0 else 0), max(n_val, 1 if validation > 0 else 0)
     split_of = {}
     for rank, group in enumerate(order):
-        split_of[group] = "test" if rank < n_test else "validation" if rank < n_test + n_val else "train"
+        split_of[group] = (
+            "test" if rank < n_test else "validation" if rank < n_test + n_val else "train"
+        )
     rows = []
     for song in all_songs:
         group = group_of[song]
@@ -133,5 +141,7 @@ def split_songs(
                 "content_key": keys[song],
             }
         )
-    frame = pd.DataFrame(rows, columns=["song_id", "group", "kept", "duplicate_of", "split", "content_key"])
+    frame = pd.DataFrame(
+        rows, columns=["song_id", "group", "kept", "duplicate_of", "split", "content_key"]
+    )
     return frame.astype({"kept": bool})

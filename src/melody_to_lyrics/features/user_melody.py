@@ -59,13 +59,23 @@ def melody_lines(
             ("events", parsed.lyric_events, tables.LYRIC_EVENTS),
         )
     }
-    result = song_features(song, frames["tracks"], frames["notes"], frames["events"], joiner, options)
+    result = song_features(
+        song, frames["tracks"], frames["notes"], frames["events"], joiner, options
+    )
     if result.melody is None or result.melody["n_notes"] < min_notes:
         raise NoMelodyError(f"no usable melody ({result.report.get('reason') or 'too few notes'})")
-    first_verse = [line for line in result.lines if line["stanza"] == min(x["stanza"] for x in result.lines)] if result.lines else []
+    first_verse = (
+        [line for line in result.lines if line["stanza"] == min(x["stanza"] for x in result.lines)]
+        if result.lines
+        else []
+    )
     if first_verse:
         lines = [
-            MelodyLine(np.stack([line[c] for c in VECTOR_COLUMNS], axis=1), np.asarray(line["note_beats"]), line["text"])
+            MelodyLine(
+                np.stack([line[c] for c in VECTOR_COLUMNS], axis=1),
+                np.asarray(line["note_beats"]),
+                line["text"],
+            )
             for line in first_verse
         ]
         return UserMelody(lines, first_verse[0]["melody_track"], "lyrics")
@@ -73,7 +83,11 @@ def melody_lines(
     notes = np.stack([melody[c] for c in VECTOR_COLUMNS], axis=1)
     beats = np.asarray(melody["start_beat"])
     phrases = split_phrases(
-        np.asarray(melody["rest_beats"]), np.asarray(melody["position"]), rest_beats=rest_beats, min_notes=min_notes, max_notes=max_notes
+        np.asarray(melody["rest_beats"]),
+        np.asarray(melody["position"]),
+        rest_beats=rest_beats,
+        min_notes=min_notes,
+        max_notes=max_notes,
     )
     lines = [MelodyLine(notes[a : b + 1], beats[a : b + 1]) for a, b in phrases]
     return UserMelody(lines, melody["melody_track"], "phrases")

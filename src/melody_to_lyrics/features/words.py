@@ -72,7 +72,9 @@ class WordJoiner:
             if word_ends[j - 1] is False and j < n:
                 continue  # the file says the word goes on
             for i in range(j - 1, max(-1, j - 1 - self.max_syllables), -1):
-                if i < j - 1 and (word_ends[i] is True or (syllables[i + 1][:1].isupper() and not all_caps)):
+                if i < j - 1 and (
+                    word_ends[i] is True or (syllables[i + 1][:1].isupper() and not all_caps)
+                ):
                     break  # never across a known end, nor into a capitalised syllable
                 if best[i] == -math.inf:
                     continue

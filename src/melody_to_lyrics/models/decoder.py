@@ -38,7 +38,14 @@ class LyricDecoder(nn.Module):
         self.position = nn.Embedding(config.max_len, config.d_model)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(
-            Block(config.d_model, config.n_heads, config.d_ff, config.dropout, causal=True, memory_dim=config.memory_dim)
+            Block(
+                config.d_model,
+                config.n_heads,
+                config.d_ff,
+                config.dropout,
+                causal=True,
+                memory_dim=config.memory_dim,
+            )
             for _ in range(config.n_layers)
         )
         self.ln_final = nn.LayerNorm(config.d_model)
@@ -57,11 +64,18 @@ class LyricDecoder(nn.Module):
         """Logits (batch, length, vocabulary). With ``cache``, ``input_ids`` continue from ``start``."""
         length = input_ids.shape[1]
         if start + length > self.config.max_len:
-            raise ValueError(f"position {start + length} beyond the decoder's {self.config.max_len}")
+            raise ValueError(
+                f"position {start + length} beyond the decoder's {self.config.max_len}"
+            )
         positions = torch.arange(start, start + length, device=input_ids.device)
         x = self.dropout(self.embed(input_ids) + self.position(positions))
         for i, block in enumerate(self.blocks):
-            x = block(x, memory=memory, memory_padding_mask=memory_padding_mask, cache=None if cache is None else cache[i])
+            x = block(
+                x,
+                memory=memory,
+                memory_padding_mask=memory_padding_mask,
+                cache=None if cache is None else cache[i],
+            )
         return self.lm_head(self.ln_final(x))
 
     def new_cache(self) -> list[dict]:

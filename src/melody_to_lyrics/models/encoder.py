@@ -42,14 +42,21 @@ class NoteEncoder(nn.Module):
     def __init__(self, config: EncoderConfig, with_heads: bool = True):
         super().__init__()
         self.config = config
-        self.embed = nn.ModuleList(nn.Embedding(size + 2, config.d_model) for size in config.vocab_sizes)
+        self.embed = nn.ModuleList(
+            nn.Embedding(size + 2, config.d_model) for size in config.vocab_sizes
+        )
         self.position = nn.Embedding(config.max_notes, config.d_model)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(
-            Block(config.d_model, config.n_heads, config.d_ff, config.dropout, causal=False) for _ in range(config.n_layers)
+            Block(config.d_model, config.n_heads, config.d_ff, config.dropout, causal=False)
+            for _ in range(config.n_layers)
         )
         self.ln_final = nn.LayerNorm(config.d_model)
-        self.heads = nn.ModuleList(nn.Linear(config.d_model, size) for size in config.vocab_sizes) if with_heads else None
+        self.heads = (
+            nn.ModuleList(nn.Linear(config.d_model, size) for size in config.vocab_sizes)
+            if with_heads
+            else None
+        )
         init_weights(self, config.n_layers)
         self.register_buffer("pad_id_tensor", torch.tensor(config.pad_ids()), persistent=False)
 
@@ -64,7 +71,9 @@ class NoteEncoder(nn.Module):
         the logits of each attribute instead (see :meth:`predict`)."""
         length = notes.shape[1]
         if length > self.config.max_notes:
-            raise ValueError(f"{length} notes, but the encoder has positions for {self.config.max_notes}")
+            raise ValueError(
+                f"{length} notes, but the encoder has positions for {self.config.max_notes}"
+            )
         x = sum(embed(notes[..., i]) for i, embed in enumerate(self.embed))
         x = self.dropout(x + self.position(torch.arange(length, device=notes.device)))
         mask = self.padding_mask(notes) if padding_mask is None else padding_mask

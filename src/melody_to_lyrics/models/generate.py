@@ -28,7 +28,9 @@ class GenerationConfig:
     length_penalty: float = 1.0  # beam scores are log-probabilities / length ** penalty
     temperature: float = 1.0
     top_p: float = 0.9
-    repetition_penalty: float = 1.0  # > 1: tokens already in the line become less likely (CTRL-style)
+    repetition_penalty: float = (
+        1.0  # > 1: tokens already in the line become less likely (CTRL-style)
+    )
     min_tokens: int = 0  # EOS is not allowed before this many generated tokens
     seed: int = 0
 
@@ -41,7 +43,13 @@ class LengthControl:
     vocabulary entries that begin a new word (byte-level BPE: those starting with a space).
     """
 
-    def __init__(self, targets: list[int], count: Callable[[list[int]], int], starts_word: torch.Tensor, grace: int = 2):
+    def __init__(
+        self,
+        targets: list[int],
+        count: Callable[[list[int]], int],
+        starts_word: torch.Tensor,
+        grace: int = 2,
+    ):
         self.targets = targets
         self._count = count
         self._counted: dict[tuple[int, ...], int] = {}  # prefixes recur across steps and beams
@@ -54,7 +62,9 @@ class LengthControl:
             self._counted[key] = self._count(tokens)
         return self._counted[key]
 
-    def apply(self, logits: torch.Tensor, generated: list[list[int]], rows: list[int]) -> torch.Tensor:
+    def apply(
+        self, logits: torch.Tensor, generated: list[list[int]], rows: list[int]
+    ) -> torch.Tensor:
         """Mask ``logits`` (one row per entry of ``rows``, which index ``targets``)."""
         logits = logits.clone()
         starts_word = self.starts_word.to(logits.device)
@@ -83,7 +93,9 @@ def _hold_eos(logits: torch.Tensor, generated: list[list[int]], min_tokens: int)
     return logits
 
 
-def _penalise_repeats(logits: torch.Tensor, generated: list[list[int]], penalty: float) -> torch.Tensor:
+def _penalise_repeats(
+    logits: torch.Tensor, generated: list[list[int]], penalty: float
+) -> torch.Tensor:
     if penalty == 1.0:
         return logits
     logits = logits.clone()
@@ -99,7 +111,9 @@ def _top_p(logits: torch.Tensor, top_p: float) -> torch.Tensor:
     """Keep the smallest set of tokens whose probability reaches ``top_p`` (nucleus)."""
     sorted_logits, order = torch.sort(logits, descending=True, dim=-1)
     cumulative = torch.softmax(sorted_logits, dim=-1).cumsum(dim=-1)
-    remove = cumulative - torch.softmax(sorted_logits, dim=-1) >= top_p  # keep the token that crosses it
+    remove = (
+        cumulative - torch.softmax(sorted_logits, dim=-1) >= top_p
+    )  # keep the token that crosses it
     sorted_logits = sorted_logits.masked_fill(remove, float("-inf"))
     return torch.full_like(logits, float("-inf")).scatter(-1, order, sorted_logits)
 
@@ -117,7 +131,9 @@ def generate(
     if config.strategy == "beam":
         return _beam(decoder, prompt, config, memory, memory_padding_mask, length_control)
     if config.strategy not in STRATEGIES:
-        raise ValueError(f"unknown generation strategy {config.strategy!r}; expected one of {STRATEGIES}")
+        raise ValueError(
+            f"unknown generation strategy {config.strategy!r}; expected one of {STRATEGIES}"
+        )
     sample = config.strategy == "nucleus"
     generator = torch.Generator(device=prompt.device).manual_seed(config.seed) if sample else None
     cache = decoder.new_cache()
@@ -127,12 +143,18 @@ def generate(
     ended = [False] * batch
     fed = prompt.shape[1]  # positions fed so far; the model reads at most config.max_len
     while True:
-        step_logits = _hold_eos(_penalise_repeats(logits.float(), generated, config.repetition_penalty), generated, config.min_tokens)
+        step_logits = _hold_eos(
+            _penalise_repeats(logits.float(), generated, config.repetition_penalty),
+            generated,
+            config.min_tokens,
+        )
         if length_control is not None:
             step_logits = length_control.apply(step_logits, generated, list(range(batch)))
         if sample:
             step_logits = _top_p(step_logits / config.temperature, config.top_p)
-            next_ids = torch.multinomial(torch.softmax(step_logits, dim=-1), 1, generator=generator).squeeze(1)
+            next_ids = torch.multinomial(
+                torch.softmax(step_logits, dim=-1), 1, generator=generator
+            ).squeeze(1)
         else:
             next_ids = step_logits.argmax(-1)
         for i in range(batch):
@@ -145,10 +167,14 @@ def generate(
                 generated[i].append(token)
         if all(ended) or fed >= config.max_len:
             break
-        feed = torch.where(torch.tensor(ended, device=prompt.device), torch.full_like(next_ids, PAD_ID), next_ids)
+        feed = torch.where(
+            torch.tensor(ended, device=prompt.device), torch.full_like(next_ids, PAD_ID), next_ids
+        )
         logits = decoder(feed[:, None], memory, memory_padding_mask, cache=cache, start=fed)[:, -1]
         fed += 1
-    return [{"tokens": tokens, "ended": done} for tokens, done in zip(generated, ended, strict=True)]
+    return [
+        {"tokens": tokens, "ended": done} for tokens, done in zip(generated, ended, strict=True)
+    ]
 
 
 def _reorder(cache: list[dict], index: torch.Tensor) -> None:
@@ -175,7 +201,9 @@ def _beam(decoder, prompt, config, memory, memory_padding_mask, length_control) 
     finished: list[list[tuple[float, list[int], bool]]] = [[] for _ in range(batch)]
     fed = prompt.shape[1]
     while True:
-        log_probs = torch.log_softmax(_penalise_repeats(logits.float(), beams, config.repetition_penalty), dim=-1)
+        log_probs = torch.log_softmax(
+            _penalise_repeats(logits.float(), beams, config.repetition_penalty), dim=-1
+        )
         log_probs = _hold_eos(log_probs, beams, config.min_tokens)
         if length_control is not None:
             rows = [b for b in range(batch) for _ in range(width)]
@@ -183,7 +211,11 @@ def _beam(decoder, prompt, config, memory, memory_padding_mask, length_control) 
         vocab = log_probs.shape[-1]
         total = (scores.view(-1, 1) + log_probs).view(batch, width * vocab)
         top_scores, top_index = total.topk(2 * width, dim=-1)
-        new_beams, new_scores, source = [], torch.full((batch, width), float("-inf"), device=device), []
+        new_beams, new_scores, source = (
+            [],
+            torch.full((batch, width), float("-inf"), device=device),
+            [],
+        )
         last_step = fed >= config.max_len
         for b in range(batch):
             kept = 0
@@ -194,7 +226,9 @@ def _beam(decoder, prompt, config, memory, memory_padding_mask, length_control) 
                     continue
                 if token == EOS_ID:
                     if len(finished[b]) < width:
-                        finished[b].append((score / max(len(tokens) + 1, 1) ** config.length_penalty, tokens, True))
+                        finished[b].append(
+                            (score / max(len(tokens) + 1, 1) ** config.length_penalty, tokens, True)
+                        )
                     continue
                 if kept < width:
                     new_beams.append(tokens + [token])
@@ -233,5 +267,7 @@ def greedy(
     memory_padding_mask: torch.Tensor | None = None,
 ) -> list[list[int]]:
     """Prompt plus the greedy continuation of each row, up to (not including) its first EOS."""
-    results = generate(decoder, prompt, GenerationConfig("greedy", max_len), memory, memory_padding_mask)
+    results = generate(
+        decoder, prompt, GenerationConfig("greedy", max_len), memory, memory_padding_mask
+    )
     return [row.tolist() + r["tokens"] for row, r in zip(prompt, results, strict=True)]

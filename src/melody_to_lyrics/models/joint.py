@@ -50,7 +50,9 @@ class MelodyToLyrics(nn.Module):
             self.context_proj = nn.Linear(decoder_config.d_model, config.encoder.d_model)
             nn.init.normal_(self.context_position.weight, std=0.02)
 
-    def encode(self, notes: torch.Tensor, context: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode(
+        self, notes: torch.Tensor, context: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Memory (batch, notes [+ context tokens], encoder width) and its padding mask."""
         mask = self.encoder.padding_mask(notes)
         memory = self.encoder(notes, mask)
@@ -62,20 +64,27 @@ class MelodyToLyrics(nn.Module):
             mask = torch.cat([mask, context == PAD_ID], dim=1)
         return memory, mask
 
-    def forward(self, notes: torch.Tensor, input_ids: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(
+        self, notes: torch.Tensor, input_ids: torch.Tensor, context: torch.Tensor | None = None
+    ) -> torch.Tensor:
         memory, mask = self.encode(notes, context)
         return self.decoder(input_ids, memory=memory, memory_padding_mask=mask)
 
     def load_pretrained(
-        self, encoder_state: dict[str, torch.Tensor] | None, decoder_state: dict[str, torch.Tensor] | None
+        self,
+        encoder_state: dict[str, torch.Tensor] | None,
+        decoder_state: dict[str, torch.Tensor] | None,
     ) -> dict[str, list[str]]:
         """Load pretrained weights where given; returns the keys left missing and the keys unused."""
         report: dict[str, list[str]] = {"missing": [], "unexpected": []}
-        for part, state in (("encoder", encoder_state), ("decoder", decoder_state)):
-            if state is None:
+        for part, given in (("encoder", encoder_state), ("decoder", decoder_state)):
+            if given is None:
                 continue
-            if part == "encoder":
-                state = {k: v for k, v in state.items() if not k.startswith("heads.")}
+            state = (
+                {k: v for k, v in given.items() if not k.startswith("heads.")}
+                if part == "encoder"
+                else given
+            )
             result = getattr(self, part).load_state_dict(state, strict=False)
             report["missing"] += [f"{part}.{k}" for k in result.missing_keys]
             report["unexpected"] += [f"{part}.{k}" for k in result.unexpected_keys]

@@ -24,10 +24,17 @@ class SelfAttention(nn.Module):
         self.proj = nn.Linear(d_model, d_model)
 
     def forward(
-        self, x: torch.Tensor, key_padding_mask: torch.Tensor | None = None, cache: dict | None = None
+        self,
+        x: torch.Tensor,
+        key_padding_mask: torch.Tensor | None = None,
+        cache: dict | None = None,
     ) -> torch.Tensor:
         batch, length, width = x.shape
-        q, k, v = self.qkv(x).view(batch, length, 3, self.n_heads, width // self.n_heads).permute(2, 0, 3, 1, 4)
+        q, k, v = (
+            self.qkv(x)
+            .view(batch, length, 3, self.n_heads, width // self.n_heads)
+            .permute(2, 0, 3, 1, 4)
+        )
         if cache is not None:  # generation: this step's keys and values join the cached ones
             if "k" in cache:
                 k = torch.cat([cache["k"], k], dim=2)
@@ -38,9 +45,16 @@ class SelfAttention(nn.Module):
             mask = ~key_padding_mask[:, None, None, :]
         causal = self.causal and mask is None and q.shape[2] == k.shape[2] and q.shape[2] > 1
         if self.causal and mask is not None:
-            mask = mask & torch.ones(q.shape[2], k.shape[2], dtype=torch.bool, device=x.device).tril(k.shape[2] - q.shape[2])
+            mask = mask & torch.ones(
+                q.shape[2], k.shape[2], dtype=torch.bool, device=x.device
+            ).tril(k.shape[2] - q.shape[2])
         y = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=mask, dropout_p=self.dropout if self.training else 0.0, is_causal=causal
+            q,
+            k,
+            v,
+            attn_mask=mask,
+            dropout_p=self.dropout if self.training else 0.0,
+            is_causal=causal,
         )
         return self.proj(y.transpose(1, 2).reshape(batch, length, width))
 
@@ -57,7 +71,11 @@ class CrossAttention(nn.Module):
         self.proj = nn.Linear(d_model, d_model)
 
     def forward(
-        self, x: torch.Tensor, memory: torch.Tensor, memory_padding_mask: torch.Tensor | None, cache: dict | None = None
+        self,
+        x: torch.Tensor,
+        memory: torch.Tensor,
+        memory_padding_mask: torch.Tensor | None,
+        cache: dict | None = None,
     ) -> torch.Tensor:
         batch, length, width = x.shape
         heads, head_dim = self.n_heads, width // self.n_heads
@@ -65,11 +83,17 @@ class CrossAttention(nn.Module):
         if cache is not None and "k" in cache:
             k, v = cache["k"], cache["v"]
         else:
-            k, v = self.kv(memory).view(batch, memory.shape[1], 2, heads, head_dim).permute(2, 0, 3, 1, 4)
+            k, v = (
+                self.kv(memory)
+                .view(batch, memory.shape[1], 2, heads, head_dim)
+                .permute(2, 0, 3, 1, 4)
+            )
             if cache is not None:
                 cache["k"], cache["v"] = k, v
         mask = None if memory_padding_mask is None else ~memory_padding_mask[:, None, None, :]
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=self.dropout if self.training else 0.0)
+        y = F.scaled_dot_product_attention(
+            q, k, v, attn_mask=mask, dropout_p=self.dropout if self.training else 0.0
+        )
         return self.proj(y.transpose(1, 2).reshape(batch, length, width))
 
 
@@ -88,7 +112,13 @@ class Block(nn.Module):
     """Pre-LayerNorm block: self-attention, optional cross-attention, feed-forward, each residual."""
 
     def __init__(
-        self, d_model: int, n_heads: int, d_ff: int, dropout: float, causal: bool, memory_dim: int | None = None
+        self,
+        d_model: int,
+        n_heads: int,
+        d_ff: int,
+        dropout: float,
+        causal: bool,
+        memory_dim: int | None = None,
     ):
         super().__init__()
         self.ln_self = nn.LayerNorm(d_model)
@@ -110,10 +140,20 @@ class Block(nn.Module):
         memory_padding_mask: torch.Tensor | None = None,
         cache: dict | None = None,
     ) -> torch.Tensor:
-        x = x + self.dropout(self.self_attn(self.ln_self(x), key_padding_mask, None if cache is None else cache.setdefault("self", {})))
-        if self.cross_attn is not None and memory is not None:  # skipped in decoder-only pretraining
+        x = x + self.dropout(
+            self.self_attn(
+                self.ln_self(x),
+                key_padding_mask,
+                None if cache is None else cache.setdefault("self", {}),
+            )
+        )
+        if (
+            self.cross_attn is not None and memory is not None
+        ):  # skipped in decoder-only pretraining
             cross_cache = None if cache is None else cache.setdefault("cross", {})
-            x = x + self.dropout(self.cross_attn(self.ln_cross(x), memory, memory_padding_mask, cross_cache))
+            x = x + self.dropout(
+                self.cross_attn(self.ln_cross(x), memory, memory_padding_mask, cross_cache)
+            )
         return x + self.ff(self.ln_ff(x))
 
 
@@ -122,7 +162,11 @@ def init_weights(module: nn.Module, n_layers: int) -> None:
     for name, parameter in module.named_parameters():
         if parameter.dim() < 2:
             continue
-        std = 0.02 / math.sqrt(2 * n_layers) if name.endswith(("proj.weight", "down.weight")) else 0.02
+        std = (
+            0.02 / math.sqrt(2 * n_layers)
+            if name.endswith(("proj.weight", "down.weight"))
+            else 0.02
+        )
         nn.init.normal_(parameter, mean=0.0, std=std)
     for sub in module.modules():
         if isinstance(sub, nn.Linear) and sub.bias is not None:

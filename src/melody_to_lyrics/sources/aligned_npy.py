@@ -55,7 +55,9 @@ class RestrictedUnpickler(pickle.Unpickler):
         try:
             return self._allowed[(module, name)]
         except KeyError:
-            raise UnsafePickleError(f"pickle refers to {module}.{name}, which is not allowed") from None
+            raise UnsafePickleError(
+                f"pickle refers to {module}.{name}, which is not allowed"
+            ) from None
 
 
 def load_npy_safely(data: bytes) -> np.ndarray:
@@ -77,7 +79,9 @@ def load_npy_safely(data: bytes) -> np.ndarray:
     except UnsafePickleError:
         raise
     except Exception as err:  # a broken pickle can fail in many ways; all mean "unreadable"
-        raise AlignedFormatError(f"unreadable pickle payload ({type(err).__name__}: {err})") from err
+        raise AlignedFormatError(
+            f"unreadable pickle payload ({type(err).__name__}: {err})"
+        ) from err
     if not isinstance(array, np.ndarray):
         raise AlignedFormatError(f"payload is a {type(array).__name__}, not an array")
     if array.shape != tuple(shape):
@@ -104,7 +108,9 @@ def _numeric_rows(value: object, width: int, what: str, line: int) -> np.ndarray
     except (TypeError, ValueError) as err:
         raise AlignedFormatError(f"line {line}: {what} are not numbers ({err})") from err
     if rows.ndim != 2 or rows.shape[1] != width:
-        raise AlignedFormatError(f"line {line}: {what} should be rows of {width} numbers, got shape {rows.shape}")
+        raise AlignedFormatError(
+            f"line {line}: {what} should be rows of {width} numbers, got shape {rows.shape}"
+        )
     if not np.all(np.isfinite(rows)):
         raise AlignedFormatError(f"line {line}: {what} hold NaN or infinity")
     return rows
@@ -113,11 +119,15 @@ def _numeric_rows(value: object, width: int, what: str, line: int) -> np.ndarray
 def parse_aligned(array: np.ndarray) -> list[AlignedLine]:
     """Check an array against Yu et al.'s format and return its lines."""
     if array.dtype != object or array.shape != (1, 3):
-        raise AlignedFormatError(f"expected an object array of shape (1, 3), got {array.dtype} {array.shape}")
+        raise AlignedFormatError(
+            f"expected an object array of shape (1, 3), got {array.dtype} {array.shape}"
+        )
     timing, notes, syllables = array[0, 0], array[0, 1], array[0, 2]
     for what, value in (("timing", timing), ("notes", notes), ("syllables", syllables)):
         if not isinstance(value, list | tuple | np.ndarray):
-            raise AlignedFormatError(f"{what} should be a list of lines, got {type(value).__name__}")
+            raise AlignedFormatError(
+                f"{what} should be a list of lines, got {type(value).__name__}"
+            )
     if not len(timing) == len(notes) == len(syllables):
         raise AlignedFormatError(
             f"line counts differ: {len(timing)} timing, {len(notes)} notes, {len(syllables)} syllables"
@@ -131,7 +141,9 @@ def parse_aligned(array: np.ndarray) -> list[AlignedLine]:
         t = _numeric_rows(times, 4, "timing rows", i)
         n = _numeric_rows(pitches, 3, "note rows", i)
         if not len(t) == len(n) == len(sylls):
-            raise AlignedFormatError(f"line {i}: {len(sylls)} syllables but {len(n)} notes and {len(t)} timings")
+            raise AlignedFormatError(
+                f"line {i}: {len(sylls)} syllables but {len(n)} notes and {len(t)} timings"
+            )
         if np.any((n[:, 0] < 0) | (n[:, 0] > 127)):
             raise AlignedFormatError(f"line {i}: pitch outside 0-127")
         if np.any(n[:, 1:] < 0):

@@ -19,7 +19,13 @@ import pandas as pd
 
 from melody_to_lyrics import tables
 from melody_to_lyrics.parallel import ordered_map
-from melody_to_lyrics.sources.raw_files import SOURCE_SUFFIXES, FileTables, ParseOptions, RawFile, parse_raw_file
+from melody_to_lyrics.sources.raw_files import (
+    SOURCE_SUFFIXES,
+    FileTables,
+    ParseOptions,
+    RawFile,
+    parse_raw_file,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +96,9 @@ class IngestStats:
         sources = sorted(set(self.files) | set(self.skipped))
         peak = {"main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
         if self.workers > 1:  # children of this process: the parser pool
-            peak["largest_worker"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+            peak["largest_worker"] = round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+            )
         return {
             "elapsed_s": round(elapsed, 3),
             "workers": self.workers,
@@ -118,7 +126,9 @@ class IngestStats:
 
 def _crashed(item: RawFile, err: BaseException) -> FileTables:
     reason = f"parser process crashed ({type(err).__name__}: {err})"
-    return FileTables(rejects=[{"source": item.source, "path": item.relpath, "stage": "parse", "reason": reason}])
+    return FileTables(
+        rejects=[{"source": item.source, "path": item.relpath, "stage": "parse", "reason": reason}]
+    )
 
 
 def ingest_files(
@@ -141,7 +151,13 @@ def ingest_files(
         items.extend(chosen)
         stats.skipped[source] += len(skipped)
         if skipped:
-            logger.info("%s: %d file(s) without a %s suffix skipped, e.g. %s", source, len(skipped), "/".join(SOURCE_SUFFIXES[source]), skipped[:3])
+            logger.info(
+                "%s: %d file(s) without a %s suffix skipped, e.g. %s",
+                source,
+                len(skipped),
+                "/".join(SOURCE_SUFFIXES[source]),
+                skipped[:3],
+            )
         if folder.root is None:
             logger.info("%s: no folder, so no data from this source", source)
     buffers = {name: tables.TableBuffer(schema) for name, schema in OUTPUT_TABLES.items()}

@@ -31,7 +31,7 @@ BREAK_MARKERS = LINE_MARKERS + PARAGRAPH_MARKERS
 EXTENDERS = frozenset({"-", "--", "_", "__", "~", "+"})
 # Control bytes other than tab, line feed and carriage return are junk in lyric text.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-WORD_FINAL_PUNCTUATION = ",.;:!?)]\"»”"
+WORD_FINAL_PUNCTUATION = ',.;:!?)]"»”'
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +211,9 @@ def structure_stanza(events: list[TextEvent]) -> Stanza:
         core = core.strip("-").strip().rstrip("_~").strip()
         if not core:
             continue
-        items.append((event, core, text[:1].isspace(), text[-1:].isspace(), hyphen_after, hyphen_before))
+        items.append(
+            (event, core, text[:1].isspace(), text[-1:].isspace(), hyphen_after, hyphen_before)
+        )
         line_starts.append(line_start)
         paragraph_starts.append(paragraph_start)
         pending_line, pending_paragraph = trailing_break, trailing_paragraph

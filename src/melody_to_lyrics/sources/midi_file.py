@@ -88,16 +88,29 @@ def load_mido(data: bytes, notes: list[str]) -> mido.MidiFile:
     if not data.startswith(b"MThd"):
         raise MidiReadError("not a MIDI file (no MThd header)")
     try:
-        try:
-            return mido.MidiFile(file=io.BytesIO(data), clip=True)
-        except mido_meta.KeySignatureError as err:
-            notes.append(f"invalid key signature ignored ({err})")
-            with _lenient_key_signatures():
-                return mido.MidiFile(file=io.BytesIO(data), clip=True)
+        return _read(data, notes)
     except EOFError as err:
-        raise MidiReadError(f"truncated MIDI file ({str(err) or 'unexpected end of data'})") from err
+        raise MidiReadError(
+            f"truncated MIDI file ({str(err) or 'unexpected end of data'})"
+        ) from err
     except (OSError, ValueError, KeyError, IndexError, TypeError) as err:
         raise MidiReadError(f"unreadable MIDI ({type(err).__name__}: {err})") from err
+
+
+def _read(data: bytes, notes: list[str], clip: bool = False) -> mido.MidiFile:
+    """mido's parse, repeated with out-of-range data bytes clipped, or key signatures left undecoded,
+    when the first attempt fails on them (clipping every file would slow every file down)."""
+    try:
+        return mido.MidiFile(file=io.BytesIO(data), clip=clip)
+    except mido_meta.KeySignatureError as err:
+        notes.append(f"invalid key signature ignored ({err})")
+        with _lenient_key_signatures():
+            return mido.MidiFile(file=io.BytesIO(data), clip=clip)
+    except (ValueError, OSError) as err:
+        if clip or "data byte must be in range" not in str(err):
+            raise
+        notes.append("data bytes above 127 clipped")
+        return _read(data, notes, clip=True)
 
 
 def _scan(midi: mido.MidiFile) -> tuple[list[TextEvent], int]:
@@ -107,7 +120,7 @@ def _scan(midi: mido.MidiFile) -> tuple[list[TextEvent], int]:
         tick = 0
         for message in track:
             tick += message.time
-            if message.type == "lyrics" or message.type == "text":
+            if message.type in ("lyrics", "text"):
                 events.append(TextEvent(index, message.type, tick, message.text))
         last = max(last, tick)
     return events, last
@@ -125,7 +138,9 @@ def _rescale_long_files(midi: mido.MidiFile, last: int, notes: list[str]) -> int
         return 1
     factor = -(-last // MAX_TICKS)
     if midi.ticks_per_beat // factor < MIN_TICKS_PER_BEAT:
-        raise MidiReadError(f"corrupt MIDI (last tick {last} at {midi.ticks_per_beat} ticks per beat)")
+        raise MidiReadError(
+            f"corrupt MIDI (last tick {last} at {midi.ticks_per_beat} ticks per beat)"
+        )
     for track in midi.tracks:
         tick = scaled_before = 0
         for message in track:
@@ -179,7 +194,9 @@ def read_midi(
     text_events, last_tick = _scan(midi)
     factor = _rescale_long_files(midi, last_tick, notes)
     if factor > 1:
-        text_events = [TextEvent(e.track, e.kind, round(e.tick / factor), e.text) for e in text_events]
+        text_events = [
+            TextEvent(e.track, e.kind, round(e.tick / factor), e.text) for e in text_events
+        ]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -234,9 +251,13 @@ def read_midi(
             continue
         beat = float(to_beats(np.array([ts.time]))[0])
         time_signatures.append((beat, int(ts.numerator), int(ts.denominator)))
-    end_beat = max([float(t.end_beat.max()) for t in tracks] + [float(event_beats.max(initial=0.0))])
+    end_beat = max(
+        [float(t.end_beat.max()) for t in tracks] + [float(event_beats.max(initial=0.0))]
+    )
     if tempo_map.n_absurd:
-        notes.append(f"{tempo_map.n_absurd} tempo change(s) outside {bpm_range[0]}-{bpm_range[1]} bpm clamped")
+        notes.append(
+            f"{tempo_map.n_absurd} tempo change(s) outside {bpm_range[0]}-{bpm_range[1]} bpm clamped"
+        )
     if n_capped:
         notes.append(f"{n_capped} note(s) longer than {max_note_beats} beats shortened")
     return ParsedMidi(

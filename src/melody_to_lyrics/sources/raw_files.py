@@ -71,7 +71,9 @@ def song_id(source: str, key: str, content_hash: str) -> str:
     return hashlib.sha1(f"{source}\0{key}\0{content_hash}".encode()).hexdigest()[:16]
 
 
-def _song_row(sid: str, item: RawFile, content_hash: str, path: str | None = None, **counts) -> dict:
+def _song_row(
+    sid: str, item: RawFile, content_hash: str, path: str | None = None, **counts
+) -> dict:
     row = {
         "song_id": sid,
         "source": item.source,
@@ -105,7 +107,9 @@ def _song_row(sid: str, item: RawFile, content_hash: str, path: str | None = Non
 
 
 def _reject(item: RawFile, stage: str, reason: str) -> FileTables:
-    return FileTables(rejects=[{"source": item.source, "path": item.relpath, "stage": stage, "reason": reason}])
+    return FileTables(
+        rejects=[{"source": item.source, "path": item.relpath, "stage": stage, "reason": reason}]
+    )
 
 
 def parse_raw_file(item: RawFile, options: ParseOptions) -> FileTables:
@@ -126,7 +130,9 @@ def parse_raw_file(item: RawFile, options: ParseOptions) -> FileTables:
         return _reject(item, "parse", f"unexpected {type(err).__name__}: {err}")
 
 
-def parse_midi_bytes(name: str, data: bytes, options: ParseOptions = ParseOptions(), source: str = "midi") -> FileTables:
+def parse_midi_bytes(
+    name: str, data: bytes, options: ParseOptions = ParseOptions(), source: str = "midi"
+) -> FileTables:
     """The ingest tables of one MIDI file given as bytes (a user's file, say)."""
     return _parse_midi(RawFile(source, "", name), data, options)
 
@@ -135,7 +141,9 @@ def _parse_midi(item: RawFile, data: bytes, options: ParseOptions) -> FileTables
     content_hash = hashlib.sha1(data).hexdigest()
     try:
         midi = read_midi(
-            data, max_note_beats=options.max_note_beats, bpm_range=(options.min_bpm, options.max_bpm)
+            data,
+            max_note_beats=options.max_note_beats,
+            bpm_range=(options.min_bpm, options.max_bpm),
         )
     except MidiReadError as err:
         return _reject(item, "parse", str(err))
@@ -147,7 +155,15 @@ def _parse_midi(item: RawFile, data: bytes, options: ParseOptions) -> FileTables
     tracks, note_columns = [], []
     for index, track in enumerate(midi.tracks):
         n = len(track.pitch)
-        tracks.append({"song_id": sid, "track": index, "name": track.name, "program": track.program, "n_notes": n})
+        tracks.append(
+            {
+                "song_id": sid,
+                "track": index,
+                "name": track.name,
+                "program": track.program,
+                "n_notes": n,
+            }
+        )
         note_columns.append(
             {
                 "track": np.full(n, index, dtype=np.int16),
@@ -162,7 +178,21 @@ def _parse_midi(item: RawFile, data: bytes, options: ParseOptions) -> FileTables
     notes = {k: np.concatenate([c[k] for c in note_columns]) for k in note_columns[0]}
     notes["song_id"] = [sid] * len(notes["pitch"])
 
-    events: dict[str, list] = {k: [] for k in ("stanza", "track", "kind", "syllable", "beat", "text", "raw", "word_end", "line", "paragraph")}
+    events: dict[str, list] = {
+        k: []
+        for k in (
+            "stanza",
+            "track",
+            "kind",
+            "syllable",
+            "beat",
+            "text",
+            "raw",
+            "word_end",
+            "line",
+            "paragraph",
+        )
+    }
     n_lines = 0
     for stanza_index, stanza in enumerate(lyrics.stanzas):
         for i, syl in enumerate(stanza.syllables):
@@ -288,10 +318,22 @@ def _parse_lyric_text(item: RawFile, data: bytes) -> FileTables:
         return _reject(item, "parse", "no lyric lines")
     rows, line_ids, line_numbers, line_texts = [], [], [], []
     for k, lines in enumerate(songs):
-        content_hash = hashlib.sha1("\n".join(normalise_text(x) for x in lines).encode()).hexdigest()
+        content_hash = hashlib.sha1(
+            "\n".join(normalise_text(x) for x in lines).encode()
+        ).hexdigest()
         key = f"{item.relpath}#{k}"
         sid = song_id(item.source, key, content_hash)
-        rows.append(_song_row(sid, item, content_hash, path=key, n_lines=len(lines), lyrics_kind="plain", encoding=encoding))
+        rows.append(
+            _song_row(
+                sid,
+                item,
+                content_hash,
+                path=key,
+                n_lines=len(lines),
+                lyrics_kind="plain",
+                encoding=encoding,
+            )
+        )
         line_ids.extend([sid] * len(lines))
         line_numbers.extend(range(len(lines)))
         line_texts.extend(lines)

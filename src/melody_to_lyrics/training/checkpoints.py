@@ -31,7 +31,9 @@ def save_checkpoint(state: dict[str, Any], path: Path) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)  # after a failed write; the checkpoint under the real name is untouched
+        tmp.unlink(
+            missing_ok=True
+        )  # after a failed write; the checkpoint under the real name is untouched
 
 
 def load_checkpoint(path: Path) -> dict[str, Any] | None:
@@ -41,7 +43,9 @@ def load_checkpoint(path: Path) -> dict[str, Any] | None:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # truncated zip, unpickling refused, ...
-        raise CheckpointError(f"{path} is not a loadable checkpoint ({type(err).__name__}: {err})") from err
+        raise CheckpointError(
+            f"{path} is not a loadable checkpoint ({type(err).__name__}: {err})"
+        ) from err
     if not isinstance(state, dict) or state.get("complete") is not True:
         raise CheckpointError(f"{path} is not a complete checkpoint")
     return state

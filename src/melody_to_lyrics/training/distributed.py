@@ -31,9 +31,9 @@ class DistEnv:
     @classmethod
     def from_environment(cls) -> DistEnv:
         return cls(
-            rank=int(os.environ.get("RANK", 0)),
-            world_size=int(os.environ.get("WORLD_SIZE", 1)),
-            local_rank=int(os.environ.get("LOCAL_RANK", 0)),
+            rank=int(os.environ.get("RANK", "0")),
+            world_size=int(os.environ.get("WORLD_SIZE", "1")),
+            local_rank=int(os.environ.get("LOCAL_RANK", "0")),
         )
 
     def start(self, device: torch.device) -> None:

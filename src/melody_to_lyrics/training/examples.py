@@ -53,7 +53,7 @@ class ExampleSet:
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> ExampleSet:
         splits: dict[str, dict] = {}
-        for key in arrays:
+        for key, value in arrays.items():
             if key == "meta":
                 continue
             split, name = key.split("/", 1)
@@ -63,7 +63,7 @@ class ExampleSet:
                 name = name[: -len(".values")]
                 splits.setdefault(split, {})[name] = Ragged.from_arrays(arrays, f"{split}/{name}")
             else:
-                splits.setdefault(split, {})[name] = arrays[key]
+                splits.setdefault(split, {})[name] = value
         meta = json.loads(bytes(arrays["meta"]).decode()) if "meta" in arrays else {}
         return cls(splits, meta)
 
@@ -85,7 +85,9 @@ def target_line_positions(scheme: str, length: int) -> np.ndarray:
     return np.arange(first, first + length)
 
 
-def token_pairs(token_lines: list[list[int]], scheme: str, max_len: int) -> tuple[Ragged, Ragged, int]:
+def token_pairs(
+    token_lines: list[list[int]], scheme: str, max_len: int
+) -> tuple[Ragged, Ragged, int]:
     """Inputs and targets of many lines, and how many were cut (empty lines are dropped)."""
     inputs, targets, cut = [], [], 0
     for tokens in token_lines:

@@ -67,7 +67,9 @@ class TrainConfig:
 
 @dataclass
 class FitResult:
-    state_dict: dict[str, torch.Tensor]  # the best weights by validation loss (the last without validation)
+    state_dict: dict[
+        str, torch.Tensor
+    ]  # the best weights by validation loss (the last without validation)
     metrics: dict
     curve: pd.DataFrame
 
@@ -89,15 +91,37 @@ def _optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
         if not parameter.requires_grad or id(parameter) in seen:
             continue
         seen.add(id(parameter))
-        (decay if parameter.dim() >= 2 and "embed" not in name and "position" not in name else no_decay).append(parameter)
-    groups = [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+        (
+            decay
+            if parameter.dim() >= 2 and "embed" not in name and "position" not in name
+            else no_decay
+        ).append(parameter)
+    groups = [
+        {"params": decay, "weight_decay": config.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
     return torch.optim.AdamW(groups, lr=config.learning_rate, betas=(0.9, 0.95))
 
 
-def fingerprint(model: nn.Module, objective: Objective, config: TrainConfig, model_config: dict) -> str:
+def fingerprint(
+    model: nn.Module, objective: Objective, config: TrainConfig, model_config: dict
+) -> str:
     """Identifies a run: what would make a checkpoint of another run unusable here."""
     digest = hashlib.sha1(json.dumps(model_config, sort_keys=True, default=str).encode())
-    kept = {k: v for k, v in asdict(config).items() if k not in ("fresh_start", "progress", "device", "eval_every", "checkpoint_every", "log_every", "samples")}
+    kept = {
+        k: v
+        for k, v in asdict(config).items()
+        if k
+        not in (
+            "fresh_start",
+            "progress",
+            "device",
+            "eval_every",
+            "checkpoint_every",
+            "log_every",
+            "samples",
+        )
+    }
     digest.update(json.dumps(kept, sort_keys=True).encode())
     for key, value in sorted(objective.examples.to_arrays().items()):
         digest.update(key.encode())
@@ -129,7 +153,10 @@ def mean_losses(
     rows = np.arange(n)[env.rank :: env.world_size]
     sums: dict[str, list[float]] = {"loss": [0.0, 0.0]}
     for start in range(0, len(rows), batch_size):
-        batch = {k: v.to(device) for k, v in objective.batch(split, rows[start : start + batch_size], step=0).items()}
+        batch = {
+            k: v.to(device)
+            for k, v in objective.batch(split, rows[start : start + batch_size], step=0).items()
+        }
         with autocast():
             parts = objective.loss(model, batch)
         sums["loss"][0] += float(parts.total)
@@ -141,7 +168,11 @@ def mean_losses(
     model.train(was_training)
     names = sorted(sums)
     totals = env.all_sum(*[x for name in names for x in sums[name]])
-    return {name: totals[2 * i] / totals[2 * i + 1] for i, name in enumerate(names) if totals[2 * i + 1] > 0}
+    return {
+        name: totals[2 * i] / totals[2 * i + 1]
+        for i, name in enumerate(names)
+        if totals[2 * i + 1] > 0
+    }
 
 
 class Trainer:
@@ -179,7 +210,14 @@ class Trainer:
         return {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
 
     def _resume(self, optimizer: torch.optim.Optimizer, run_id: str) -> dict:
-        state = {"step": 0, "curve": [], "best_loss": math.inf, "best_step": -1, "seconds": 0.0, "tokens": 0}
+        state = {
+            "step": 0,
+            "curve": [],
+            "best_loss": math.inf,
+            "best_step": -1,
+            "seconds": 0.0,
+            "tokens": 0,
+        }
         if self.env.is_main:  # half-written checkpoints of a run that was killed while saving
             for stale in self.checkpoint_dir.glob(".*.pt.*.tmp"):
                 stale.unlink(missing_ok=True)
@@ -193,7 +231,10 @@ class Trainer:
         if saved is None:
             return state
         if saved.get("run_id") != run_id:
-            logger.warning("the checkpoint in %s is of another run (data or settings changed): starting from scratch", self.checkpoint_dir)
+            logger.warning(
+                "the checkpoint in %s is of another run (data or settings changed): starting from scratch",
+                self.checkpoint_dir,
+            )
             return state
         self.model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
@@ -206,7 +247,10 @@ class Trainer:
     def _checkpoint(self, optimizer: torch.optim.Optimizer, state: dict, run_id: str) -> None:
         if not self.env.is_main:
             return
-        rng = {"torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state_all() if self.use_cuda else []}
+        rng = {
+            "torch": torch.get_rng_state(),
+            "cuda": torch.cuda.get_rng_state_all() if self.use_cuda else [],
+        }
         save_checkpoint(
             {
                 **state,
@@ -244,7 +288,9 @@ class Trainer:
         self.model.to(self.device)
         forward_model: nn.Module = self.model
         if env.enabled:
-            forward_model = DistributedDataParallel(self.model, device_ids=[self.device.index] if self.use_cuda else None)
+            forward_model = DistributedDataParallel(
+                self.model, device_ids=[self.device.index] if self.use_cuda else None
+            )
         if config.compile and self.use_cuda:
             forward_model = torch.compile(forward_model)
         writer = None
@@ -285,12 +331,16 @@ class Trainer:
             batch = self._to_device(self.objective.batch("train", plan.rows(step, env), step))
             with self._autocast():
                 parts = self.objective.loss(forward_model, batch, extras=False)
-            global_count, global_loss, global_tokens = env.all_sum(parts.count, float(parts.total.detach()), parts.tokens)
+            global_count, global_loss, global_tokens = env.all_sum(
+                parts.count, float(parts.total.detach()), parts.tokens
+            )
             # The mean over the global batch's targets; DDP averages gradients over processes.
             loss = parts.total / max(global_count, 1.0) * env.world_size
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            grad_norm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip))
+            grad_norm = float(
+                torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip)
+            )
             optimizer.step()
             step += 1
             window_loss += global_loss
@@ -302,14 +352,28 @@ class Trainer:
                 state["seconds"] += seconds
                 train_loss = window_loss / max(window_count, 1)
                 tokens_per_s = window_tokens / seconds if seconds > 0 else 0.0
-                state["curve"].append({"step": step, "split": "train", "loss": train_loss, "lr": lr, "grad_norm": grad_norm, "tokens_per_s": tokens_per_s})
+                state["curve"].append(
+                    {
+                        "step": step,
+                        "split": "train",
+                        "loss": train_loss,
+                        "lr": lr,
+                        "grad_norm": grad_norm,
+                        "tokens_per_s": tokens_per_s,
+                    }
+                )
                 if writer is not None:
                     writer.add_scalar("loss/train", train_loss, step)
                     writer.add_scalar("learning_rate", lr, step)
                     writer.add_scalar("grad_norm", grad_norm, step)
                     writer.add_scalar("tokens_per_s", tokens_per_s, step)
                 bar.set_postfix(loss=f"{train_loss:.3f}", tok_s=f"{tokens_per_s:,.0f}")
-                window_loss, window_count, window_tokens, window_start = 0.0, 0, 0, time.perf_counter()
+                window_loss, window_count, window_tokens, window_start = (
+                    0.0,
+                    0,
+                    0,
+                    time.perf_counter(),
+                )
             if step % config.eval_every == 0 or step == config.steps:
                 pause = time.perf_counter()
                 validation = self.evaluate(forward_model)
@@ -317,20 +381,34 @@ class Trainer:
                     state["curve"].append({"step": step, "split": "validation", **validation})
                     if validation["loss"] < state["best_loss"]:
                         state["best_loss"], state["best_step"] = validation["loss"], step
-                        best_state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+                        best_state = {
+                            k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()
+                        }
                         if env.is_main:
-                            save_checkpoint({"model": best_state, "step": step, "loss": validation["loss"], "run_id": run_id}, self.checkpoint_dir / "best.pt")
+                            save_checkpoint(
+                                {
+                                    "model": best_state,
+                                    "step": step,
+                                    "loss": validation["loss"],
+                                    "run_id": run_id,
+                                },
+                                self.checkpoint_dir / "best.pt",
+                            )
                     if writer is not None:
                         for name, value in validation.items():
                             writer.add_scalar(f"{name}/validation", value, step)
                         self.model.eval()
-                        for i, text in enumerate(self.objective.samples(self.model, self.device, config.samples)):
+                        for i, text in enumerate(
+                            self.objective.samples(self.model, self.device, config.samples)
+                        ):
                             writer.add_text(f"samples/{i}", text, step)
                         self.model.train()
                     if env.is_main:
                         message = ", ".join(f"{k} {v:.4f}" for k, v in validation.items())
                         logger.info("%s step %d: validation %s", self.objective.name, step, message)
-                window_start += time.perf_counter() - pause  # evaluation does not count against throughput
+                window_start += (
+                    time.perf_counter() - pause
+                )  # evaluation does not count against throughput
             if step % config.checkpoint_every == 0 or step == config.steps:
                 state["step"] = step
                 self._checkpoint(optimizer, state, run_id)
@@ -342,7 +420,9 @@ class Trainer:
         env.barrier()
         final = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
         metrics = self._metrics(state)
-        return FitResult(best_state if best_state is not None else final, metrics, pd.DataFrame(state["curve"]))
+        return FitResult(
+            best_state if best_state is not None else final, metrics, pd.DataFrame(state["curve"])
+        )
 
     def _metrics(self, state: dict) -> dict:
         curve = pd.DataFrame(state["curve"])
@@ -353,7 +433,9 @@ class Trainer:
             "device": str(self.device),
             "train_seconds": round(state["seconds"], 2),
             "tokens": state["tokens"],
-            "tokens_per_s": round(state["tokens"] / state["seconds"], 1) if state["seconds"] else None,
+            "tokens_per_s": round(state["tokens"] / state["seconds"], 1)
+            if state["seconds"]
+            else None,
             "best_step": state["best_step"],
             "parameters": sum(p.numel() for p in self.model.parameters()),
         }
@@ -363,6 +445,12 @@ class Trainer:
             validation = curve[curve["split"] == "validation"]
             if len(validation):
                 last = validation.iloc[-1].dropna().to_dict()
-                metrics.update({f"final_validation_{k}": float(v) for k, v in last.items() if k not in ("step", "split")})
+                metrics.update(
+                    {
+                        f"final_validation_{k}": float(v)
+                        for k, v in last.items()
+                        if k not in ("step", "split")
+                    }
+                )
                 metrics["best_validation_loss"] = float(validation["loss"].min())
         return metrics

@@ -59,9 +59,13 @@ def _token_batch(inputs: Ragged, targets: Ragged, rows: np.ndarray) -> dict[str,
     }
 
 
-def _token_loss(logits: torch.Tensor, batch: dict, comparable: torch.Tensor | None, extras: bool = True) -> LossParts:
+def _token_loss(
+    logits: torch.Tensor, batch: dict, comparable: torch.Tensor | None, extras: bool = True
+) -> LossParts:
     targets = batch["targets"]
-    per_token = F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(), ignore_index=IGNORE, reduction="none")
+    per_token = F.cross_entropy(
+        logits.float().flatten(0, 1), targets.flatten(), ignore_index=IGNORE, reduction="none"
+    )
     valid = targets.flatten() != IGNORE
     parts = LossParts(per_token.sum(), int(valid.sum()), tokens=int(valid.sum()))
     if comparable is not None and extras:
@@ -88,7 +92,9 @@ class Objective:
     def batch(self, split: str, rows: np.ndarray, step: int) -> dict[str, torch.Tensor]:
         raise NotImplementedError
 
-    def loss(self, model: torch.nn.Module, batch: dict[str, torch.Tensor], extras: bool = True) -> LossParts:
+    def loss(
+        self, model: torch.nn.Module, batch: dict[str, torch.Tensor], extras: bool = True
+    ) -> LossParts:
         """Summed loss; ``extras`` adds the metrics only evaluation needs (comparable loss, accuracies)."""
         raise NotImplementedError
 
@@ -133,9 +139,13 @@ class NextToken(Objective):
         texts = []
         for i in range(min(n, len(data["inputs"]))):
             prompt = data["inputs"][i][:1]  # shifted: the line's first token; bos_prefix: BOS
-            ids = greedy(model, torch.as_tensor(prompt[None], dtype=torch.long, device=device), self.max_len)[0]
+            ids = greedy(
+                model, torch.as_tensor(prompt[None], dtype=torch.long, device=device), self.max_len
+            )[0]
             truth = np.concatenate([data["inputs"][i][:1], data["targets"][i]])
-            texts.append(f"predicted: {decode(self.tokenizer, ids)}  \ntruth: {decode(self.tokenizer, truth)}")
+            texts.append(
+                f"predicted: {decode(self.tokenizer, ids)}  \ntruth: {decode(self.tokenizer, truth)}"
+            )
         return texts
 
 
@@ -149,7 +159,13 @@ class MaskedNotes(Objective):
 
     name = "masked_notes"
 
-    def __init__(self, examples: ExampleSet, vocab_sizes: tuple[int, ...], seed: int, mask_share: float = 0.15):
+    def __init__(
+        self,
+        examples: ExampleSet,
+        vocab_sizes: tuple[int, ...],
+        seed: int,
+        mask_share: float = 0.15,
+    ):
         super().__init__(examples)
         self.vocab_sizes = np.asarray(vocab_sizes)
         self.seed = seed
@@ -186,11 +202,21 @@ class MaskedNotes(Objective):
         total, parts = 0.0, {}
         for a, attribute_logits in enumerate(logits):
             targets = batch["targets"][..., a].flatten()
-            ce = F.cross_entropy(attribute_logits.float().flatten(0, 1), targets, ignore_index=IGNORE, reduction="sum")
+            ce = F.cross_entropy(
+                attribute_logits.float().flatten(0, 1),
+                targets,
+                ignore_index=IGNORE,
+                reduction="sum",
+            )
             total = total + ce
             if extras:
-                hits = (attribute_logits.detach().argmax(-1).flatten() == targets) & (targets != IGNORE)
-                parts[f"accuracy_{('pitch', 'duration', 'rest', 'position')[a]}"] = (float(hits.sum()), int((targets != IGNORE).sum()))
+                hits = (attribute_logits.detach().argmax(-1).flatten() == targets) & (
+                    targets != IGNORE
+                )
+                parts[f"accuracy_{('pitch', 'duration', 'rest', 'position')[a]}"] = (
+                    float(hits.sum()),
+                    int((targets != IGNORE).sum()),
+                )
         n_chosen = int((batch["targets"][..., 0] != IGNORE).sum())
         return LossParts(total, 4 * n_chosen, extra=parts, tokens=int(batch["n_notes"]))
 
@@ -238,8 +264,13 @@ class MelodyConditioned(Objective):
         if self.context_rate > 0 and "context" in data:
             rng = np.random.default_rng([self.seed, step, SPLIT_SEEDS[split], 7])
             given = rng.random(len(rows)) < self.context_rate
-            contexts = [data["context"][i] if keep else np.zeros(0, np.int32) for i, keep in zip(rows, given, strict=True)]
-            batch["context"] = pad_rows([c if len(c) else np.array([PAD_ID]) for c in contexts], PAD_ID)
+            contexts = [
+                data["context"][i] if keep else np.zeros(0, np.int32)
+                for i, keep in zip(rows, given, strict=True)
+            ]
+            batch["context"] = pad_rows(
+                [c if len(c) else np.array([PAD_ID]) for c in contexts], PAD_ID
+            )
         return batch
 
     def loss(self, model, batch, extras=True):
@@ -253,7 +284,9 @@ class MelodyConditioned(Objective):
         notes = self._notes("validation", rows).to(device)
         memory, mask = model.encode(notes)
         prompt = torch.full((len(rows), 1), BOS_ID, dtype=torch.long, device=device)
-        generated = greedy(model.decoder, prompt, self.max_len, memory=memory, memory_padding_mask=mask)
+        generated = greedy(
+            model.decoder, prompt, self.max_len, memory=memory, memory_padding_mask=mask
+        )
         data = self.examples["validation"]
         return [
             f"predicted: {decode(self.tokenizer, ids)}  \ntruth: {decode(self.tokenizer, data['targets'][i])}"

@@ -22,16 +22,23 @@ logger = logging.getLogger(__name__)
 
 
 def build_pairs(
-    pretraining_lines: pd.DataFrame, aligned_pairs: pd.DataFrame, lyric_tokenizer: Tokenizer, tokenise: dict
+    pretraining_lines: pd.DataFrame,
+    aligned_pairs: pd.DataFrame,
+    lyric_tokenizer: Tokenizer,
+    tokenise: dict,
 ) -> tuple[ExampleSet, ExampleSet]:
     """The same lines as decoder pairs in both schemes."""
     return tuple(
-        build_decoder_pairs(pretraining_lines, aligned_pairs, lyric_tokenizer, {**tokenise, "scheme": scheme})
+        build_decoder_pairs(
+            pretraining_lines, aligned_pairs, lyric_tokenizer, {**tokenise, "scheme": scheme}
+        )
         for scheme in ("shifted", "bos_prefix")
     )
 
 
-def train_scheme(pairs: ExampleSet, lyric_tokenizer: Tokenizer, bos_ablation: dict) -> tuple[dict, dict, pd.DataFrame]:
+def train_scheme(
+    pairs: ExampleSet, lyric_tokenizer: Tokenizer, bos_ablation: dict
+) -> tuple[dict, dict, pd.DataFrame]:
     """One decoder of the ablation: the shared model and budget, run folders per scheme."""
     options = P.validate("bos_ablation", bos_ablation)
     scheme = pairs.meta["scheme"]
@@ -61,11 +68,22 @@ def study_line_starts(
         scheme = pairs.meta["scheme"]
         starts[scheme] = {}
         for strategy in ("greedy", "nucleus"):
-            config = GenerationConfig(strategy=strategy, max_len=pairs.meta["max_len"], top_p=options.top_p, temperature=options.temperature, seed=options.seed)
-            starts[scheme][strategy] = ablation.line_starts(decoder, pairs, lyric_tokenizer, config, lines=options.lines)
+            config = GenerationConfig(
+                strategy=strategy,
+                max_len=pairs.meta["max_len"],
+                top_p=options.top_p,
+                temperature=options.temperature,
+                seed=options.seed,
+            )
+            starts[scheme][strategy] = ablation.line_starts(
+                decoder, pairs, lyric_tokenizer, config, lines=options.lines
+            )
     n = len(starts["shifted"]["greedy"])
     data = shifted_pairs["validation"]
-    references = [decode(lyric_tokenizer, list(data["inputs"][i]) + list(data["targets"][i])) for i in range(n)]
+    references = [
+        decode(lyric_tokenizer, list(data["inputs"][i]) + list(data["targets"][i]))
+        for i in range(n)
+    ]
     return {"starts": starts, "references": references}
 
 
@@ -85,7 +103,11 @@ def report(
         line_starts["starts"],
         line_starts["references"],
     )
-    summary["budget"] = {"batch_size": options.train.batch_size, "steps": options.train.steps, "seed": options.train.seed}
+    summary["budget"] = {
+        "batch_size": options.train.batch_size,
+        "steps": options.train.steps,
+        "seed": options.train.seed,
+    }
     markdown = ablation.render(summary, options.train.batch_size, options.train.steps)
     for scheme, s in summary["schemes"].items():
         logger.info(

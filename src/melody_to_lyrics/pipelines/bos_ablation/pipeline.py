@@ -2,7 +2,13 @@
 
 from kedro.pipeline import Pipeline, node
 
-from melody_to_lyrics.pipelines.bos_ablation.nodes import build_pairs, plot_comparable_curves, report, study_line_starts, train_scheme
+from melody_to_lyrics.pipelines.bos_ablation.nodes import (
+    build_pairs,
+    plot_comparable_curves,
+    report,
+    study_line_starts,
+    train_scheme,
+)
 
 SCHEMES = ("shifted", "bos_prefix")
 
@@ -12,7 +18,11 @@ def create_pipeline(**kwargs) -> Pipeline:
         node(
             train_scheme,
             [f"bos_ablation_{scheme}.pairs", "lyric_tokenizer", "params:bos_ablation"],
-            [f"bos_ablation_{scheme}.model", f"bos_ablation_{scheme}.metrics", f"bos_ablation_{scheme}.loss_curve"],
+            [
+                f"bos_ablation_{scheme}.model",
+                f"bos_ablation_{scheme}.metrics",
+                f"bos_ablation_{scheme}.loss_curve",
+            ],
             name=f"train_{scheme}_decoder",
         )
         for scheme in SCHEMES

@@ -33,7 +33,10 @@ def _test_subset(joint_pairs: ExampleSet, split: str, max_lines: int) -> dict:
     data = joint_pairs[split]
     n = min(len(data["inputs"]), max_lines)
     rows = np.arange(n)
-    return {key: (value.take(rows) if hasattr(value, "take") else value[:n]) for key, value in data.items()}
+    return {
+        key: (value.take(rows) if hasattr(value, "take") else value[:n])
+        for key, value in data.items()
+    }
 
 
 def _losses(name: str, model, objective, split: str, device) -> dict:
@@ -57,9 +60,19 @@ def evaluate_systems(
 ) -> tuple[pd.DataFrame, dict]:
     """Generate with every system and decoding strategy; teacher-forced losses of the models."""
     options = P.validate("evaluate", evaluate)
-    missing = [name for name, saved in (("joint_train", joint_model), ("joint_scratch", scratch_model), ("decoder_pretrain", decoder_model)) if saved is None]
+    missing = [
+        name
+        for name, saved in (
+            ("joint_train", joint_model),
+            ("joint_scratch", scratch_model),
+            ("decoder_pretrain", decoder_model),
+        )
+        if saved is None
+    ]
     if missing:
-        raise ValueError(f"evaluate needs the trained models of {missing}: run those pipelines first")
+        raise ValueError(
+            f"evaluate needs the trained models of {missing}: run those pipelines first"
+        )
     device = pick_device(options.device, DistEnv())
     test = _test_subset(joint_pairs, options.split, options.max_lines)
     n = len(test["inputs"])
@@ -94,13 +107,28 @@ def evaluate_systems(
         repetition_penalty=options.repetition_penalty,
         seed=options.seed,
     )
-    strategies = {name: GenerationConfig(**{**base.__dict__, "strategy": name}) for name in ("greedy", "beam", "nucleus")}
+    strategies = {
+        name: GenerationConfig(**{**base.__dict__, "strategy": name})
+        for name in ("greedy", "beam", "nucleus")
+    }
     joint, scratch = load_model(joint_model), load_model(scratch_model)
     torch.manual_seed(options.seed)
     for name, model in (("joint", joint), ("joint_scratch", scratch)):
         for strategy, config in strategies.items():
             logger.info("evaluate: %s, %s decoding, %d lines", name, strategy, n)
-            add(name, strategy, False, generate_joint(model, test["notes"], lyric_tokenizer, config, batch_size=options.batch_size, device=device))
+            add(
+                name,
+                strategy,
+                False,
+                generate_joint(
+                    model,
+                    test["notes"],
+                    lyric_tokenizer,
+                    config,
+                    batch_size=options.batch_size,
+                    device=device,
+                ),
+            )
     if options.length_control:
         for strategy in ("greedy", "beam"):
             logger.info("evaluate: joint, %s decoding with length control", strategy)
@@ -120,17 +148,43 @@ def evaluate_systems(
     first_tokens = first_token_distribution(decoder_pairs["train"]["inputs"])
     for strategy in ("greedy", "nucleus"):
         logger.info("evaluate: decoder_only, %s decoding", strategy)
-        results = generate_decoder_only(decoder, scheme, n, lyric_tokenizer, strategies[strategy], first_tokens, batch_size=options.batch_size, device=device)
+        results = generate_decoder_only(
+            decoder,
+            scheme,
+            n,
+            lyric_tokenizer,
+            strategies[strategy],
+            first_tokens,
+            batch_size=options.batch_size,
+            device=device,
+        )
         add("decoder_only", strategy, False, results)
-    nearest = nearest_melody(joint_pairs["train"]["notes"], test["notes"], tuple(joint_pairs.meta["vocab_sizes"]))
+    nearest = nearest_melody(
+        joint_pairs["train"]["notes"], test["notes"], tuple(joint_pairs.meta["vocab_sizes"])
+    )
     train_text = joint_pairs["train"]["text"]
-    add("retrieval", "nearest melody", False, [{"text": str(train_text[j]), "ended": None} for j in nearest])
+    add(
+        "retrieval",
+        "nearest melody",
+        False,
+        [{"text": str(train_text[j]), "ended": None} for j in nearest],
+    )
 
-    joint_objective = MelodyConditioned(subset, lyric_tokenizer, pad_note=joint.config.encoder.pad_ids())
-    scratch_objective = MelodyConditioned(subset, lyric_tokenizer, pad_note=scratch.config.encoder.pad_ids())
-    line_tokens = [list(t[:-1]) if t[-1] == EOS_ID else list(t) for t in (test["targets"][i] for i in range(n))]
+    joint_objective = MelodyConditioned(
+        subset, lyric_tokenizer, pad_note=joint.config.encoder.pad_ids()
+    )
+    scratch_objective = MelodyConditioned(
+        subset, lyric_tokenizer, pad_note=scratch.config.encoder.pad_ids()
+    )
+    line_tokens = [
+        list(t[:-1]) if t[-1] == EOS_ID else list(t) for t in (test["targets"][i] for i in range(n))
+    ]
     inputs, targets, _ = token_pairs(line_tokens, scheme, max_len)
-    decoder_objective = NextToken(ExampleSet({"test": {"inputs": inputs, "targets": targets}}, {"scheme": scheme, "max_len": max_len}))
+    decoder_objective = NextToken(
+        ExampleSet(
+            {"test": {"inputs": inputs, "targets": targets}}, {"scheme": scheme, "max_len": max_len}
+        )
+    )
     losses = [
         _losses("joint", joint, joint_objective, "test", device),
         _losses("joint_scratch", scratch, scratch_objective, "test", device),
@@ -139,7 +193,9 @@ def evaluate_systems(
     return pd.DataFrame(rows), {"losses": losses, "lines": n, "split": options.split}
 
 
-def build_report(generations: pd.DataFrame, evaluation_losses: dict, evaluate: dict) -> tuple[dict, str]:
+def build_report(
+    generations: pd.DataFrame, evaluation_losses: dict, evaluate: dict
+) -> tuple[dict, str]:
     """The report as JSON and Markdown: losses, and every metric of every system."""
     options = P.validate("evaluate", evaluate)
     systems = R.system_metrics(generations, options.syllable_language)
@@ -158,27 +214,50 @@ def build_report(generations: pd.DataFrame, evaluation_losses: dict, evaluate: d
     return report, R.render_markdown(report)
 
 
-def plot_curves(encoder_curve: pd.DataFrame, decoder_curve: pd.DataFrame, joint_curve: pd.DataFrame, scratch_curve: pd.DataFrame) -> plt.Figure:
+def plot_curves(
+    encoder_curve: pd.DataFrame,
+    decoder_curve: pd.DataFrame,
+    joint_curve: pd.DataFrame,
+    scratch_curve: pd.DataFrame,
+) -> plt.Figure:
     return R.plot_training_curves(
-        {"encoder_pretrain": encoder_curve, "decoder_pretrain": decoder_curve, "joint_train": joint_curve, "joint_scratch": scratch_curve}
+        {
+            "encoder_pretrain": encoder_curve,
+            "decoder_pretrain": decoder_curve,
+            "joint_train": joint_curve,
+            "joint_scratch": scratch_curve,
+        }
     )
 
 
 def plot_first_words(generations: pd.DataFrame) -> plt.Figure:
-    return R.plot_first_words(generations, [("joint", "greedy"), ("joint", "nucleus"), ("decoder_only", "nucleus")])
+    return R.plot_first_words(
+        generations, [("joint", "greedy"), ("joint", "nucleus"), ("decoder_only", "nucleus")]
+    )
 
 
 def plot_syllable_errors(generations: pd.DataFrame, evaluate: dict) -> plt.Figure:
     options = P.validate("evaluate", evaluate)
-    systems = [("joint", "greedy", False), ("joint", "greedy", True), ("joint", "beam", True), ("retrieval", "nearest melody", False)]
+    systems = [
+        ("joint", "greedy", False),
+        ("joint", "greedy", True),
+        ("joint", "beam", True),
+        ("retrieval", "nearest melody", False),
+    ]
     return R.plot_syllable_errors(generations, options.syllable_language, systems)
 
 
-def sample_generations(generations: pd.DataFrame, joint_pairs: ExampleSet, evaluate: dict, note_features: dict) -> pd.DataFrame:
+def sample_generations(
+    generations: pd.DataFrame, joint_pairs: ExampleSet, evaluate: dict, note_features: dict
+) -> pd.DataFrame:
     """A CSV of lines: reference, melody, and every system's line beside them."""
     options = P.validate("evaluate", evaluate)
     bins = P.validate("note_features", note_features).duration_bins
-    wide = generations.assign(column=lambda g: g["system"] + " " + g["strategy"] + np.where(g["length_control"], " +LC", ""))
+    wide = generations.assign(
+        column=lambda g: (
+            g["system"] + " " + g["strategy"] + np.where(g["length_control"], " +LC", "")
+        )
+    )
     table = wide.pivot_table(index="row", columns="column", values="generated", aggfunc="first")
     first = generations.drop_duplicates("row").set_index("row")
     notes = joint_pairs[options.split]["notes"]

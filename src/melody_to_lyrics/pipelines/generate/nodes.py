@@ -18,12 +18,18 @@ logger = logging.getLogger(__name__)
 
 
 def write_lyrics(
-    user_midi: SourceFolder, joint_model: dict | None, lyric_tokenizer: Tokenizer, generate: dict, note_features: dict
+    user_midi: SourceFolder,
+    joint_model: dict | None,
+    lyric_tokenizer: Tokenizer,
+    generate: dict,
+    note_features: dict,
 ) -> tuple[dict, dict[str, bytes]]:
     """Lyrics for every MIDI file of the input: one JSON document, and a karaoke file each."""
     options = P.validate("generate", generate)
     if joint_model is None:
-        raise ValueError("generate needs joint_train.model: run `kedro run` (or the training pipelines) first")
+        raise ValueError(
+            "generate needs joint_train.model: run `kedro run` (or the training pipelines) first"
+        )
     device = pick_device(options.device, DistEnv())
     writer = Songwriter(
         load_model(joint_model),
@@ -46,7 +52,9 @@ def write_lyrics(
     )  # fmt: skip
     files, skipped = select_files("midi", user_midi)
     if skipped:
-        logger.info("generate: %d file(s) without a MIDI suffix skipped: %s", len(skipped), skipped[:5])
+        logger.info(
+            "generate: %d file(s) without a MIDI suffix skipped: %s", len(skipped), skipped[:5]
+        )
     if not files:
         logger.warning("generate: no MIDI file in %s", user_midi.root)
     documents, karaoke = [], {}
@@ -58,8 +66,17 @@ def write_lyrics(
             continue
         output = str(Path(item.relpath).with_suffix(".kar"))
         karaoke[output] = song.karaoke
-        documents.append({"file": item.relpath, "karaoke": output, "lines_from": song.method, "lines": song.lines})
-        logger.info("generate: %s -> %s (%d lines, %s)", item.relpath, output, len(song.lines), song.method)
+        documents.append(
+            {
+                "file": item.relpath,
+                "karaoke": output,
+                "lines_from": song.method,
+                "lines": song.lines,
+            }
+        )
+        logger.info(
+            "generate: %s -> %s (%d lines, %s)", item.relpath, output, len(song.lines), song.method
+        )
         for line in song.lines:
             logger.info("    %s", line["text"])
     return {"songs": documents}, karaoke

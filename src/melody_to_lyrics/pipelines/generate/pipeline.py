@@ -10,7 +10,13 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 write_lyrics,
-                ["user_midi", "joint_train.model", "lyric_tokenizer", "params:generate", "params:note_features"],
+                [
+                    "user_midi",
+                    "joint_train.model",
+                    "lyric_tokenizer",
+                    "params:generate",
+                    "params:note_features",
+                ],
                 ["generated_lyrics", "karaoke_files"],
                 name="write_lyrics",
             )

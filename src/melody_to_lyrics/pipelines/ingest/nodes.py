@@ -20,7 +20,9 @@ def ingest_sources(
     raw_aligned_npy: SourceFolder,
     raw_lyric_text: SourceFolder,
     ingest: dict,
-) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]]:
+) -> Iterator[
+    tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]
+]:
     """Parse every raw file into songs, tracks, notes, lyric events, lyric text lines and rejects.
 
     A generator: each yield is one part of every table (the songs of a part, and all their
@@ -87,5 +89,7 @@ def report_ingest(ingest_stats: dict, ingest_rejects: TableParts | pd.DataFrame)
         report["peak_rss_mib"],
     )
     for row in report["rejects"]:
-        logger.warning("rejected %s file %s at %s: %s", row["source"], row["path"], row["stage"], row["reason"])
+        logger.warning(
+            "rejected %s file %s at %s: %s", row["source"], row["path"], row["stage"], row["reason"]
+        )
     return report

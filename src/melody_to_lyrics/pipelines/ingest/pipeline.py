@@ -10,11 +10,30 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             node(
                 ingest_sources,
-                inputs=["raw_midi", "raw_melody_midi", "raw_aligned_npy", "raw_lyric_text", "params:ingest"],
-                outputs=["songs", "tracks", "notes", "lyric_events", "lyric_text_lines", "ingest_rejects", "ingest_stats"],
+                inputs=[
+                    "raw_midi",
+                    "raw_melody_midi",
+                    "raw_aligned_npy",
+                    "raw_lyric_text",
+                    "params:ingest",
+                ],
+                outputs=[
+                    "songs",
+                    "tracks",
+                    "notes",
+                    "lyric_events",
+                    "lyric_text_lines",
+                    "ingest_rejects",
+                    "ingest_stats",
+                ],
                 name="ingest_sources",
             ),
-            node(report_ingest, inputs=["ingest_stats", "ingest_rejects"], outputs="ingest_report", name="report_ingest"),
+            node(
+                report_ingest,
+                inputs=["ingest_stats", "ingest_rejects"],
+                outputs="ingest_report",
+                name="report_ingest",
+            ),
         ],
         tags="ingest",
     )

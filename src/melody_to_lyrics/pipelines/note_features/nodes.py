@@ -38,7 +38,12 @@ def extract_song_features(
         options.feature_options(),
         workers=options.workers,
     ):
-        yield part["melodies"], part["aligned_lines"], part["alignment_report"], part["note_features_rejects"]
+        yield (
+            part["melodies"],
+            part["aligned_lines"],
+            part["alignment_report"],
+            part["note_features_rejects"],
+        )
 
 
 def split_by_song(aligned_lines: TableParts, note_features: dict) -> pd.DataFrame:
@@ -71,24 +76,36 @@ def build_aligned_pairs(aligned_lines: TableParts, song_split: pd.DataFrame) -> 
     split = song_split.loc[song_split["kept"].astype(bool), ["song_id", "split"]]
     lines = as_frame(aligned_lines)
     pairs = lines.merge(split, on="song_id", how="inner", validate="many_to_one")
-    return pairs.sort_values(["split", "song_id", "stanza", "line"], kind="stable").reset_index(drop=True)
+    return pairs.sort_values(["split", "song_id", "stanza", "line"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def build_lyricless_melodies(melodies: TableParts, aligned_pairs: pd.DataFrame) -> pd.DataFrame:
     """Melodies without pairs, for encoder pretraining, minus any that repeat a held-out song's melody."""
     frame = as_frame(melodies)
     heldout_songs = set(aligned_pairs.loc[aligned_pairs["split"].isin(HELD_OUT), "song_id"])
-    heldout_prints = {melody_fingerprint(p) for s, p in zip(frame["song_id"], frame["pitch"], strict=True) if s in heldout_songs}
+    heldout_prints = {
+        melody_fingerprint(p)
+        for s, p in zip(frame["song_id"], frame["pitch"], strict=True)
+        if s in heldout_songs
+    }
     lyricless = frame[~frame["has_pairs"]]
     prints = lyricless["pitch"].map(melody_fingerprint)
     repeats = prints.isin(heldout_prints) & (lyricless["n_notes"] > 8)
     if repeats.any():
-        logger.info("lyric-less melodies: %d repeat a held-out song's melody and are left out", int(repeats.sum()))
+        logger.info(
+            "lyric-less melodies: %d repeat a held-out song's melody and are left out",
+            int(repeats.sum()),
+        )
     return lyricless[~repeats].reset_index(drop=True)
 
 
 def build_pretraining_lines(
-    aligned_pairs: pd.DataFrame, lyric_text_lines: TableParts, songs: TableParts, note_features: dict
+    aligned_pairs: pd.DataFrame,
+    lyric_text_lines: TableParts,
+    songs: TableParts,
+    note_features: dict,
 ) -> tuple[pd.DataFrame, dict]:
     """Decoder pretraining text: training lines and the plain corpus, with held-out lyrics removed."""
     split = P.validate("note_features", note_features).split
@@ -138,7 +155,9 @@ def report_note_features(
             "share_aligned_to_melody_track": _share(len(matched), len(with_lyrics)),
             "syllables": int(with_lyrics["n_syllables"].sum()),
             "syllables_aligned_to_note": int(with_lyrics["n_syllables_aligned"].sum()),
-            "share_syllables_aligned": _share(with_lyrics["n_syllables_aligned"].sum(), with_lyrics["n_syllables"].sum()),
+            "share_syllables_aligned": _share(
+                with_lyrics["n_syllables_aligned"].sum(), with_lyrics["n_syllables"].sum()
+            ),
             "lines": int(rows["n_lines"].sum()),
             "lines_kept": int(rows["n_lines_kept"].sum()),
             "lines_dropped_not_sung": int(rows["n_lines_not_sung"].sum()),
@@ -161,7 +180,9 @@ def report_note_features(
         "duplicate_songs_removed": int((~song_split["kept"]).sum()),
         "split": splits,
         "lyricless_melodies": len(lyricless_melodies),
-        "lyricless_melody_notes": int(lyricless_melodies["n_notes"].sum()) if len(lyricless_melodies) else 0,
+        "lyricless_melody_notes": int(lyricless_melodies["n_notes"].sum())
+        if len(lyricless_melodies)
+        else 0,
         "pretraining": pretraining_stats,
         "rejects": rejects.to_dict(orient="records"),
     }
@@ -171,11 +192,24 @@ def report_note_features(
             source,
             counts["songs"],
             counts["songs_with_lyrics"],
-            f"{counts['share_aligned_to_melody_track']:.1%}" if counts["share_aligned_to_melody_track"] is not None else "-",
-            f"{counts['share_syllables_aligned']:.1%}" if counts["share_syllables_aligned"] is not None else "-",
+            f"{counts['share_aligned_to_melody_track']:.1%}"
+            if counts["share_aligned_to_melody_track"] is not None
+            else "-",
+            f"{counts['share_syllables_aligned']:.1%}"
+            if counts["share_syllables_aligned"] is not None
+            else "-",
             counts["pairs_after_dedup"],
         )
-    logger.info("note_features split (songs/lines): %s", {k: (v["songs"], v["lines"]) for k, v in splits.items()})
+    logger.info(
+        "note_features split (songs/lines): %s",
+        {k: (v["songs"], v["lines"]) for k, v in splits.items()},
+    )
     for row in summary["rejects"]:
-        logger.warning("note_features: %s %s at %s: %s", row["source"], row["path"], row["stage"], row["reason"])
+        logger.warning(
+            "note_features: %s %s at %s: %s",
+            row["source"],
+            row["path"],
+            row["stage"],
+            row["reason"],
+        )
     return summary

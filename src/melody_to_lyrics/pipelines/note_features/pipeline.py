@@ -21,9 +21,24 @@ def create_pipeline(**kwargs) -> Pipeline:
                 outputs=["melodies", "aligned_lines", "alignment_report", "note_features_rejects"],
                 name="extract_song_features",
             ),
-            node(split_by_song, ["aligned_lines", "params:note_features"], "song_split", name="split_by_song"),
-            node(build_aligned_pairs, ["aligned_lines", "song_split"], "aligned_pairs", name="build_aligned_pairs"),
-            node(build_lyricless_melodies, ["melodies", "aligned_pairs"], "lyricless_melodies", name="build_lyricless_melodies"),
+            node(
+                split_by_song,
+                ["aligned_lines", "params:note_features"],
+                "song_split",
+                name="split_by_song",
+            ),
+            node(
+                build_aligned_pairs,
+                ["aligned_lines", "song_split"],
+                "aligned_pairs",
+                name="build_aligned_pairs",
+            ),
+            node(
+                build_lyricless_melodies,
+                ["melodies", "aligned_pairs"],
+                "lyricless_melodies",
+                name="build_lyricless_melodies",
+            ),
             node(
                 build_pretraining_lines,
                 inputs=["aligned_pairs", "lyric_text_lines", "songs", "params:note_features"],

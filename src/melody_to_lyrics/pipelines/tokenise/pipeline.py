@@ -14,7 +14,12 @@ from melody_to_lyrics.pipelines.tokenise.nodes import (
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
-            node(train_lyric_tokenizer, ["pretraining_lines", "params:tokenise"], "lyric_tokenizer", name="train_lyric_tokenizer"),
+            node(
+                train_lyric_tokenizer,
+                ["pretraining_lines", "params:tokenise"],
+                "lyric_tokenizer",
+                name="train_lyric_tokenizer",
+            ),
             node(
                 build_decoder_pairs,
                 ["pretraining_lines", "aligned_pairs", "lyric_tokenizer", "params:tokenise"],
@@ -23,7 +28,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             node(
                 build_encoder_examples,
-                ["melodies", "lyricless_melodies", "song_split", "params:tokenise", "params:note_features"],
+                [
+                    "melodies",
+                    "lyricless_melodies",
+                    "song_split",
+                    "params:tokenise",
+                    "params:note_features",
+                ],
                 "encoder_examples",
                 name="build_encoder_examples",
             ),

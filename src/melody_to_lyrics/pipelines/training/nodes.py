@@ -42,22 +42,34 @@ def _trainer(model, objective, stage, model_config: dict) -> Trainer:
     )
 
 
-def train_encoder(encoder_examples: ExampleSet, encoder_pretrain: dict) -> tuple[dict, dict, pd.DataFrame]:
+def train_encoder(
+    encoder_examples: ExampleSet, encoder_pretrain: dict
+) -> tuple[dict, dict, pd.DataFrame]:
     """Masked-note pretraining of the note encoder."""
     stage = P.validate("encoder_pretrain", encoder_pretrain)
     meta = encoder_examples.meta
-    config = EncoderConfig(vocab_sizes=tuple(meta["vocab_sizes"]), max_notes=meta["max_notes"], **stage.model.model_dump())
+    config = EncoderConfig(
+        vocab_sizes=tuple(meta["vocab_sizes"]),
+        max_notes=meta["max_notes"],
+        **stage.model.model_dump(),
+    )
     torch.manual_seed(stage.train.seed)
     model = NoteEncoder(config)
-    objective = MaskedNotes(encoder_examples, config.vocab_sizes, seed=stage.train.seed, mask_share=stage.mask_share)
+    objective = MaskedNotes(
+        encoder_examples, config.vocab_sizes, seed=stage.train.seed, mask_share=stage.mask_share
+    )
     return _outputs(config.to_dict(), _trainer(model, objective, stage, config.to_dict()).fit())
 
 
-def train_decoder(decoder_pairs: ExampleSet, lyric_tokenizer: Tokenizer, decoder_pretrain: dict) -> tuple[dict, dict, pd.DataFrame]:
+def train_decoder(
+    decoder_pairs: ExampleSet, lyric_tokenizer: Tokenizer, decoder_pretrain: dict
+) -> tuple[dict, dict, pd.DataFrame]:
     """Next-token pretraining of the lyric decoder alone (no cross-attention)."""
     stage = P.validate("decoder_pretrain", decoder_pretrain)
     config = DecoderConfig(
-        vocab_size=lyric_tokenizer.get_vocab_size(), max_len=decoder_pairs.meta["max_len"] + 1, **stage.model.model_dump()
+        vocab_size=lyric_tokenizer.get_vocab_size(),
+        max_len=decoder_pairs.meta["max_len"] + 1,
+        **stage.model.model_dump(),
     )
     torch.manual_seed(stage.train.seed)
     model = LyricDecoder(config)
@@ -79,26 +91,46 @@ def train_joint(
     if use and pretrained_encoder is not None:
         encoder_config = config_from_dict(pretrained_encoder["config"])
     else:
-        sizes = pretrained_encoder["config"]["vocab_sizes"] if pretrained_encoder else meta["vocab_sizes"]
-        encoder_config = EncoderConfig(vocab_sizes=tuple(sizes), max_notes=meta["max_notes"], **stage.encoder.model_dump())
+        sizes = (
+            pretrained_encoder["config"]["vocab_sizes"]
+            if pretrained_encoder
+            else meta["vocab_sizes"]
+        )
+        encoder_config = EncoderConfig(
+            vocab_sizes=tuple(sizes), max_notes=meta["max_notes"], **stage.encoder.model_dump()
+        )
     if use and pretrained_decoder is not None:
         decoder_config = config_from_dict(pretrained_decoder["config"])
     else:
         decoder_config = DecoderConfig(
-            vocab_size=lyric_tokenizer.get_vocab_size(), max_len=meta["max_len"] + 1, **stage.decoder.model_dump()
+            vocab_size=lyric_tokenizer.get_vocab_size(),
+            max_len=meta["max_len"] + 1,
+            **stage.decoder.model_dump(),
         )
     torch.manual_seed(stage.train.seed)
-    model = MelodyToLyrics(JointConfig(encoder_config, decoder_config, context_len=stage.context_len))
+    model = MelodyToLyrics(
+        JointConfig(encoder_config, decoder_config, context_len=stage.context_len)
+    )
     if use:
         report = model.load_pretrained(
             pretrained_encoder["state_dict"] if pretrained_encoder else None,
             pretrained_decoder["state_dict"] if pretrained_decoder else None,
         )
-        missing = [k for k in report["missing"] if ".cross_attn." not in k and ".ln_cross." not in k]
+        missing = [
+            k for k in report["missing"] if ".cross_attn." not in k and ".ln_cross." not in k
+        ]
         if missing or report["unexpected"]:
-            raise ValueError(f"pretrained weights do not fit the joint model: missing {missing}, unexpected {report['unexpected']}")
+            raise ValueError(
+                f"pretrained weights do not fit the joint model: missing {missing}, unexpected {report['unexpected']}"
+            )
         for part, saved in (("encoder", pretrained_encoder), ("decoder", pretrained_decoder)):
-            logger.info("joint model: %s %s", part, "from its pretrained checkpoint" if saved else "from scratch (no pretrained checkpoint)")
+            logger.info(
+                "joint model: %s %s",
+                part,
+                "from its pretrained checkpoint"
+                if saved
+                else "from scratch (no pretrained checkpoint)",
+            )
     else:
         logger.info("joint model: from scratch (init_from_pretrained is false)")
     objective = MelodyConditioned(
@@ -122,7 +154,13 @@ def train_joint_from_scratch(
 ) -> tuple[dict, dict, pd.DataFrame]:
     """The joint model trained on pairs without any pretraining: the baseline of what pretraining adds."""
     stage = P.validate("joint_scratch", joint_scratch)
-    return train_joint(joint_pairs, lyric_tokenizer, None, None, {**stage.model_dump(), "init_from_pretrained": False})
+    return train_joint(
+        joint_pairs,
+        lyric_tokenizer,
+        None,
+        None,
+        {**stage.model_dump(), "init_from_pretrained": False},
+    )
 
 
 def plot_loss_curve(loss_curve: pd.DataFrame) -> plt.Figure:

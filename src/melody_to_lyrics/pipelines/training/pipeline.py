@@ -17,7 +17,10 @@ from melody_to_lyrics.pipelines.training.nodes import (
 # stage -> (node function, its inputs before the parameters: template name -> catalog name)
 STAGES = {
     "encoder_pretrain": (train_encoder, {"examples": "encoder_examples"}),
-    "decoder_pretrain": (train_decoder, {"examples": "decoder_pairs", "tokenizer": "lyric_tokenizer"}),
+    "decoder_pretrain": (
+        train_decoder,
+        {"examples": "decoder_pairs", "tokenizer": "lyric_tokenizer"},
+    ),
     "joint_train": (
         train_joint,
         {
@@ -28,7 +31,10 @@ STAGES = {
         },
     ),
     # the evaluation's baseline: the joint model without pretraining
-    "joint_scratch": (train_joint_from_scratch, {"examples": "joint_pairs", "tokenizer": "lyric_tokenizer"}),
+    "joint_scratch": (
+        train_joint_from_scratch,
+        {"examples": "joint_pairs", "tokenizer": "lyric_tokenizer"},
+    ),
 }
 
 
@@ -36,7 +42,9 @@ def create_pipeline(stage: str) -> Pipeline:
     train, inputs = STAGES[stage]
     template = Pipeline(
         [
-            node(train, [*inputs, "params:stage"], ["model", "metrics", "loss_curve"], name="train"),
+            node(
+                train, [*inputs, "params:stage"], ["model", "metrics", "loss_curve"], name="train"
+            ),
             node(plot_loss_curve, "loss_curve", "loss_plot", name="plot_loss_curve"),
         ]
     )
