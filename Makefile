@@ -37,7 +37,8 @@ viz: install
 	$(BIN)/kedro viz build
 
 lint: install
-	$(BIN)/python -m ruff check src tests benchmarks
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 
 clean-data:
 	find data -type f ! -name .gitkeep -delete

@@ -57,7 +57,8 @@ def copies(files: list[Path], times: int, into: Path) -> Path:
     return into
 
 
-def ingest(folder: Path, workers: int, files_per_part: int = 64) -> dict:
+def ingest(folder: Path, workers: int, files_per_part: int = 64, bare: bool = False) -> dict:
+    """One ingestion (or, with ``bare``, the bare pretty_midi loop) in a fresh process."""
     with tempfile.TemporaryDirectory() as out:
         done = subprocess.run(
             [
@@ -70,6 +71,7 @@ def ingest(folder: Path, workers: int, files_per_part: int = 64) -> dict:
                 out,
                 "--files-per-part",
                 str(files_per_part),
+                *(["--bare"] if bare else []),
             ],
             capture_output=True,
             text=True,

@@ -157,10 +157,9 @@ def generate(
             ).squeeze(1)
         else:
             next_ids = step_logits.argmax(-1)
-        for i in range(batch):
+        for i, token in enumerate(next_ids.tolist()):  # one transfer, not one per row
             if ended[i]:
                 continue
-            token = int(next_ids[i])
             if token == EOS_ID:
                 ended[i] = True
             else:

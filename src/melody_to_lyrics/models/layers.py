@@ -36,10 +36,7 @@ class SelfAttention(nn.Module):
             .permute(2, 0, 3, 1, 4)
         )
         if cache is not None:  # generation: this step's keys and values join the cached ones
-            if "k" in cache:
-                k = torch.cat([cache["k"], k], dim=2)
-                v = torch.cat([cache["v"], v], dim=2)
-            cache["k"], cache["v"] = k, v
+            k, v = _append(cache, k, v)
         mask = None
         if key_padding_mask is not None:  # (batch, keys) True where padded
             mask = ~key_padding_mask[:, None, None, :]
@@ -57,6 +54,26 @@ class SelfAttention(nn.Module):
             is_causal=causal,
         )
         return self.proj(y.transpose(1, 2).reshape(batch, length, width))
+
+
+def _append(cache: dict, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Write this step's keys and values after the cached ones; return views of all of them.
+
+    The buffers grow by doubling, so a step copies only its own positions (``torch.cat`` would
+    copy the whole prefix at every step). ``cache["n"]`` is the number of positions held.
+    """
+    held, new = cache.get("n", 0), k.shape[2]
+    if "k" not in cache or held + new > cache["k"].shape[2]:
+        capacity = max(2 * (held + new), 32)
+        for name, x in (("k", k), ("v", v)):
+            buffer = x.new_empty(x.shape[0], x.shape[1], capacity, x.shape[3])
+            if held:
+                buffer[:, :, :held] = cache[name][:, :, :held]
+            cache[name] = buffer
+    cache["k"][:, :, held : held + new] = k
+    cache["v"][:, :, held : held + new] = v
+    cache["n"] = held + new
+    return cache["k"][:, :, : held + new], cache["v"][:, :, : held + new]
 
 
 class CrossAttention(nn.Module):
