@@ -31,6 +31,7 @@ def test_first_word_share_and_entropy():
     )
     collapsed = first_word_stats(["i a", "i b", "i c"])
     assert collapsed["first_word_share"] == 1.0 and collapsed["first_word_entropy_bits"] == 0.0
+    assert f"{collapsed['first_word_entropy_bits']:.2f}" == "0.00"  # not "-0.00"
 
 
 @pytest.mark.parametrize(

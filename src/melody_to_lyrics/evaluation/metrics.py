@@ -54,7 +54,8 @@ def first_word_stats(lines: Sequence[str]) -> dict:
     counts = Counter(firsts)
     word, top = counts.most_common(1)[0]
     probabilities = np.array(list(counts.values()), dtype=float) / len(firsts)
-    entropy = float(-(probabilities * np.log2(probabilities)).sum())
+    # max(): a single first word gives -0.0, which reports would print as "-0.00"
+    entropy = max(0.0, float(-(probabilities * np.log2(probabilities)).sum()))
     return {
         "first_word": word,
         "first_word_share": top / len(firsts),
