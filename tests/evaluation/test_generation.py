@@ -11,8 +11,8 @@ from melody_to_lyrics.text.tokenizer import EOS_ID
 from tests.training.helpers import VOCAB_SIZES, tiny_decoder
 
 
-def model_that_ends_after(step: int) -> LyricDecoder:
-    """A decoder whose logits favour token 7, and EOS from the given position on."""
+def model_that_ends_after(step: int, second: int | None = None) -> LyricDecoder:
+    """A decoder whose logits favour token 7 (then ``second``), and EOS from the given position on."""
     decoder = LyricDecoder(tiny_decoder()).eval()
 
     class Scripted(torch.nn.Module):
@@ -27,6 +27,8 @@ def model_that_ends_after(step: int) -> LyricDecoder:
         def forward(self, ids, memory=None, mask=None, cache=None, start=0):
             logits = torch.full((*ids.shape, decoder.config.vocab_size), -5.0)
             logits[..., 7] = 0.0
+            if second is not None:
+                logits[..., second] = -1.0
             for offset in range(ids.shape[1]):
                 if start + offset + 1 >= step:
                     logits[:, offset, EOS_ID] = 5.0
@@ -106,6 +108,26 @@ def test_length_control_holds_eos_until_the_syllable_target():
         model, torch.tensor([[5], [5]]), GenerationConfig(max_len=12), length_control=control
     )
     assert [len(r["tokens"]) for r in results] == [4, 2] and all(r["ended"] for r in results)
+
+
+def test_length_control_never_pads_a_line_with_runs_of_silent_tokens():
+    model = model_that_ends_after(2, second=8)  # prefers token 7, then 8; EOS from position 2
+    silent = torch.zeros(64, dtype=torch.bool)
+    silent[7] = True  # token 7 has no letter: it adds no syllable
+
+    def count(ids: list[int]) -> int:
+        return sum(token != 7 for token in ids)
+
+    def run(mask):
+        control = LengthControl([3], count, torch.zeros(64, dtype=torch.bool), silent=mask)
+        return generate(
+            model, torch.tensor([[5]]), GenerationConfig(max_len=12), length_control=control
+        )[0]
+
+    line = run(silent)
+    assert line["tokens"] == [7, 8, 7, 8, 7, 8] and line["ended"]
+    unguarded = run(None)  # without the rule the line is padded with silent tokens to the cap
+    assert set(unguarded["tokens"]) == {7} and not unguarded["ended"]
 
 
 def test_nearest_melody_retrieval_finds_the_identical_segment():

@@ -35,11 +35,26 @@ def word_start_mask(tokenizer: Tokenizer) -> torch.Tensor:
     return mask
 
 
+def silent_mask(tokenizer: Tokenizer) -> torch.Tensor:
+    """True for the ordinary vocabulary entries without a letter (punctuation, apostrophes, digits).
+
+    Special tokens (``[EOS]`` ...) are never silent: length control handles EOS itself.
+    """
+    special = set(tokenizer.get_vocab(with_added_tokens=True)) - set(
+        tokenizer.get_vocab(with_added_tokens=False)
+    )
+    mask = torch.zeros(tokenizer.get_vocab_size(), dtype=torch.bool)
+    for token, index in tokenizer.get_vocab().items():
+        mask[index] = token not in special and not any(c.isalpha() for c in token.lstrip("Ġ"))
+    return mask
+
+
 def length_control(tokenizer: Tokenizer, targets: list[int], language: str) -> LengthControl:
     return LengthControl(
         targets,
         lambda ids: count_syllables(decode(tokenizer, ids), language),
         word_start_mask(tokenizer),
+        silent=silent_mask(tokenizer),
     )
 
 

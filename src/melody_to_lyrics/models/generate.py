@@ -41,6 +41,9 @@ class LengthControl:
 
     ``count`` maps token ids (without the prompt) to a syllable count; ``starts_word`` marks the
     vocabulary entries that begin a new word (byte-level BPE: those starting with a space).
+    ``silent`` (optional) marks the entries without a letter (punctuation, apostrophes): they add
+    no syllable, so below the target a silent token may not follow another one -- otherwise a
+    weak model pads its line to length with runs of commas or apostrophes.
     """
 
     def __init__(
@@ -49,12 +52,14 @@ class LengthControl:
         count: Callable[[list[int]], int],
         starts_word: torch.Tensor,
         grace: int = 2,
+        silent: torch.Tensor | None = None,
     ):
         self.targets = targets
         self._count = count
         self._counted: dict[tuple[int, ...], int] = {}  # prefixes recur across steps and beams
         self.starts_word = starts_word
         self.grace = grace
+        self.silent = silent
 
     def count(self, tokens: list[int]) -> int:
         key = tuple(tokens)
@@ -72,6 +77,8 @@ class LengthControl:
             tokens = generated[i]
             if self.count(tokens) < self.targets[row]:
                 logits[i, EOS_ID] = float("-inf")
+                if self.silent is not None and tokens and bool(self.silent[tokens[-1]]):
+                    logits[i, self.silent.to(logits.device)] = float("-inf")
                 continue
             reached = len(tokens)  # find how long ago the target was reached
             while reached > 0 and self.count(tokens[: reached - 1]) >= self.targets[row]:
