@@ -35,8 +35,17 @@ def word_start_mask(tokenizer: Tokenizer) -> torch.Tensor:
     return mask
 
 
+VOWELS = frozenset("aeiouy")
+
+
+def _can_be_sung(piece: str) -> bool:
+    # a vowel, or any non-ASCII letter (accented vowels, byte-level pieces of other scripts)
+    return any(c.lower() in VOWELS or (c.isalpha() and not c.isascii()) for c in piece)
+
+
 def silent_mask(tokenizer: Tokenizer) -> torch.Tensor:
-    """True for the ordinary vocabulary entries without a letter (punctuation, apostrophes, digits).
+    """True for the ordinary vocabulary entries that cannot carry a syllable on their own:
+    no vowel (punctuation, apostrophes, digits, lone consonants such as ``n`` or ``'s``).
 
     Special tokens (``[EOS]`` ...) are never silent: length control handles EOS itself.
     """
@@ -45,7 +54,7 @@ def silent_mask(tokenizer: Tokenizer) -> torch.Tensor:
     )
     mask = torch.zeros(tokenizer.get_vocab_size(), dtype=torch.bool)
     for token, index in tokenizer.get_vocab().items():
-        mask[index] = token not in special and not any(c.isalpha() for c in token.lstrip("Ġ"))
+        mask[index] = token not in special and not _can_be_sung(token.lstrip("Ġ"))
     return mask
 
 

@@ -41,9 +41,9 @@ class LengthControl:
 
     ``count`` maps token ids (without the prompt) to a syllable count; ``starts_word`` marks the
     vocabulary entries that begin a new word (byte-level BPE: those starting with a space).
-    ``silent`` (optional) marks the entries without a letter (punctuation, apostrophes): they add
-    no syllable, so below the target a silent token may not follow another one -- otherwise a
-    weak model pads its line to length with runs of commas or apostrophes.
+    ``silent`` (optional) marks the entries that cannot carry a syllable (no vowel: punctuation,
+    apostrophes, lone consonants): below the target a silent token may not follow another one --
+    otherwise a weak model pads its line to length with runs of commas or apostrophes.
     """
 
     def __init__(
