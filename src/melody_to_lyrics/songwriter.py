@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import torch
 from tokenizers import Tokenizer
 
-from melody_to_lyrics.evaluation.systems import length_control
+from melody_to_lyrics.evaluation.systems import VocabularyMasks, length_control
 from melody_to_lyrics.features.songs import FeatureOptions
 from melody_to_lyrics.features.user_melody import NoMelodyError, melody_lines
 from melody_to_lyrics.features.words import WordJoiner
@@ -63,6 +63,7 @@ class Songwriter:
         self.options = options
         self.device = device
         self.joiner = WordJoiner()
+        self.masks = VocabularyMasks.of(tokenizer)  # once, not per line
 
     def _line(self, notes, previous: list[int] | None, target: int) -> dict:
         segment = torch.as_tensor(notes[: self.model.config.encoder.max_notes], dtype=torch.long)[
@@ -73,7 +74,7 @@ class Songwriter:
             context = torch.tensor([previous or [PAD_ID]], device=self.device)
         memory, mask = self.model.encode(segment, context)
         control = (
-            length_control(self.tokenizer, [target], self.options.language)
+            length_control(self.tokenizer, [target], self.options.language, self.masks)
             if self.options.length_control
             else None
         )

@@ -6,6 +6,7 @@ import pytest
 from tokenizers import Tokenizer
 
 from melody_to_lyrics.datasets import TokenizerDataset
+from melody_to_lyrics.evaluation.systems import VocabularyMasks
 from melody_to_lyrics.text.tokenizer import SPECIAL_TOKENS, decode, encode_lines, train_tokenizer
 from tests.conftest import SHARED_DATA
 
@@ -60,3 +61,14 @@ def test_every_lyric_line_of_the_real_data_encodes_without_unknowns():
         assert decode(tokenizer, ids) == " ".join(
             unicodedata.normalize("NFKC", line).lower().split()
         )
+
+
+def test_vocabulary_masks_mark_word_starts_and_entries_that_cannot_be_sung():
+    tokenizer = train_tokenizer(TRAINING, vocab_size=300, lowercase=True)
+    masks = VocabularyMasks.of(tokenizer)
+    entries = tokenizer.get_vocab()
+    silent = {token for token, index in entries.items() if masks.silent[index]}
+    starts = {token for token, index in entries.items() if masks.starts_word[index]}
+    assert {",", "'", "n", "Ġ"} <= silent  # no vowel: punctuation, apostrophe, lone consonant
+    assert not silent & {"a", "e", "y", "Ġa"} and not silent & set(SPECIAL_TOKENS)
+    assert starts == {token for token in entries if token.startswith("Ġ")} and "Ġa" in starts

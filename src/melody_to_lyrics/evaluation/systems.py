@@ -14,6 +14,7 @@ Every generating system runs in batches with the key/value cache.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -26,15 +27,6 @@ from melody_to_lyrics.ragged import Ragged
 from melody_to_lyrics.text.tokenizer import BOS_ID, decode
 from melody_to_lyrics.training.objectives import pad_notes
 
-
-def word_start_mask(tokenizer: Tokenizer) -> torch.Tensor:
-    """True for the vocabulary entries that begin a new word (byte-level BPE: a leading space)."""
-    mask = torch.zeros(tokenizer.get_vocab_size(), dtype=torch.bool)
-    for token, index in tokenizer.get_vocab().items():
-        mask[index] = token.startswith("Ġ")
-    return mask
-
-
 VOWELS = frozenset("aeiouy")
 
 
@@ -43,27 +35,39 @@ def _can_be_sung(piece: str) -> bool:
     return any(c.lower() in VOWELS or (c.isalpha() and not c.isascii()) for c in piece)
 
 
-def silent_mask(tokenizer: Tokenizer) -> torch.Tensor:
-    """True for the ordinary vocabulary entries that cannot carry a syllable on their own:
-    no vowel (punctuation, apostrophes, digits, lone consonants such as ``n`` or ``'s``).
+@dataclass(frozen=True)
+class VocabularyMasks:
+    """What length control needs to know of every vocabulary entry; built once per tokenizer.
 
-    Special tokens (``[EOS]`` ...) are never silent: length control handles EOS itself.
+    ``starts_word``: the entry begins a new word (byte-level BPE: a leading space).
+    ``silent``: an ordinary entry that cannot carry a syllable on its own -- no vowel
+    (punctuation, apostrophes, digits, lone consonants such as ``n`` or ``'s``). Special tokens
+    (``[EOS]`` ...) are never silent: length control handles EOS itself.
     """
-    special = set(tokenizer.get_vocab(with_added_tokens=True)) - set(
-        tokenizer.get_vocab(with_added_tokens=False)
-    )
-    mask = torch.zeros(tokenizer.get_vocab_size(), dtype=torch.bool)
-    for token, index in tokenizer.get_vocab().items():
-        mask[index] = token not in special and not _can_be_sung(token.lstrip("Ġ"))
-    return mask
+
+    starts_word: torch.Tensor
+    silent: torch.Tensor
+
+    @classmethod
+    def of(cls, tokenizer: Tokenizer) -> VocabularyMasks:
+        vocabulary = tokenizer.get_vocab(with_added_tokens=True)
+        special = set(vocabulary) - set(tokenizer.get_vocab(with_added_tokens=False))
+        starts_word = torch.zeros(tokenizer.get_vocab_size(), dtype=torch.bool)
+        silent = torch.zeros_like(starts_word)
+        for token, index in vocabulary.items():
+            starts_word[index] = token.startswith("Ġ")
+            silent[index] = token not in special and not _can_be_sung(token.lstrip("Ġ"))
+        return cls(starts_word, silent)
 
 
-def length_control(tokenizer: Tokenizer, targets: list[int], language: str) -> LengthControl:
+def length_control(
+    tokenizer: Tokenizer, targets: list[int], language: str, masks: VocabularyMasks
+) -> LengthControl:
     return LengthControl(
         targets,
         lambda ids: count_syllables(decode(tokenizer, ids), language),
-        word_start_mask(tokenizer),
-        silent=silent_mask(tokenizer),
+        masks.starts_word,
+        silent=masks.silent,
     )
 
 
@@ -82,6 +86,7 @@ def generate_joint(
     model.eval().to(device)
     pad = np.asarray(model.config.encoder.pad_ids())
     results: list[dict] = []
+    masks = VocabularyMasks.of(tokenizer) if syllable_targets is not None else None
     for start in range(0, len(notes), batch_size):
         rows = range(start, min(start + batch_size, len(notes)))
         segment = pad_notes([notes[i][: model.config.encoder.max_notes] for i in rows], pad).to(
@@ -91,7 +96,9 @@ def generate_joint(
         prompt = torch.full((len(rows), 1), BOS_ID, dtype=torch.long, device=device)
         control = None
         if syllable_targets is not None:
-            control = length_control(tokenizer, [syllable_targets[i] for i in rows], language)
+            control = length_control(
+                tokenizer, [syllable_targets[i] for i in rows], language, masks
+            )
         batch_config = GenerationConfig(**{**config.__dict__, "seed": config.seed + start})
         results.extend(generate(model.decoder, prompt, batch_config, memory, mask, control))
     for result in results:
